@@ -1,0 +1,192 @@
+/*
+ * struct secret, OpenClaw-compatible masking, and the redaction pass the
+ * logger runs over every line. Tested in tests/unit/test_secret.c.
+ */
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/secret.h"
+#include "base/str.h"
+#include "base/xalloc.h"
+#include "base/banned.h"
+
+void secret_wipe(void *p, size_t n)
+{
+    if (p && n)
+        explicit_bzero(p, n);
+}
+
+void secret_init(struct secret *s)
+{
+    s->p = NULL;
+    s->len = 0;
+}
+
+void secret_release(struct secret *s)
+{
+    if (s->p) {
+        secret_wipe(s->p, s->len);
+        free(s->p);
+    }
+    secret_init(s);
+}
+
+void secret_set(struct secret *s, const char *p, size_t n)
+{
+    secret_release(s);
+    s->p = xmemdupz(p, n);
+    s->len = n;
+}
+
+const char *secret_value(const struct secret *s)
+{
+    return s->p ? s->p : "";
+}
+
+/* Length in bytes of the UTF-8 sequence starting with lead byte c. */
+static size_t utf8_seq_len(unsigned char c)
+{
+    if (c < 0x80)
+        return 1;
+    if ((c & 0xE0) == 0xC0)
+        return 2;
+    if ((c & 0xF0) == 0xE0)
+        return 3;
+    if ((c & 0xF8) == 0xF0)
+        return 4;
+    return 1;
+}
+
+/*
+ * Offsets of the first and last 8 printable code points of a value, enough
+ * for any of the three mask shapes.
+ */
+struct cps {
+    size_t start[8], nbytes[8]; /* the first 8 */
+    size_t head;
+    size_t total;                      /* printable code points seen */
+    size_t tail_start[8], tail_len[8]; /* ring of the last 8 */
+};
+
+static bool is_ctrl_cp(const unsigned char *q, size_t l)
+{
+    if (l == 1)
+        return q[0] < 0x20 || q[0] == 0x7f;
+    return l == 2 && q[0] == 0xC2 && q[1] < 0xA0; /* C1 controls */
+}
+
+static void cps_push(struct cps *c, size_t off, size_t len)
+{
+    if (c->head < 8) {
+        c->start[c->head] = off;
+        c->nbytes[c->head] = len;
+        c->head++;
+    }
+    c->tail_start[c->total % 8] = off;
+    c->tail_len[c->total % 8] = len;
+    c->total++;
+}
+
+static size_t put(char *out, size_t pos, size_t outsz, const char *s, size_t l)
+{
+    if (pos + l + 1 > outsz)
+        return pos;
+    memcpy(out + pos, s, l);
+    return pos + l;
+}
+
+void secret_mask(const char *p, size_t n, char *out, size_t outsz)
+{
+    struct cps c = {0};
+    size_t i, k, pos = 0;
+
+    str_trim_view(&p, &n);
+    for (i = 0; i < n;) {
+        size_t l = utf8_seq_len((unsigned char)p[i]);
+        if (l > n - i)
+            l = n - i;
+        if (!is_ctrl_cp((const unsigned char *)p + i, l))
+            cps_push(&c, i, l);
+        i += l;
+    }
+    if (c.total == 0) {
+        pos = put(out, pos, outsz, "missing", 7);
+        out[pos] = '\0';
+        return;
+    }
+    k = c.total <= 6 ? 1 : c.total <= 16 ? 2 : 8;
+    for (i = 0; i < k; i++)
+        pos = put(out, pos, outsz, p + c.start[i], c.nbytes[i]);
+    pos = put(out, pos, outsz, "...", 3);
+    for (i = c.total - k; i < c.total; i++)
+        pos = put(out, pos, outsz, p + c.tail_start[i % 8], c.tail_len[i % 8]);
+    out[pos] = '\0';
+}
+
+static bool is_token_char(char ch)
+{
+    return isalnum((unsigned char)ch) || ch == '-' || ch == '_' || ch == '.' ||
+           ch == '+' || ch == '/' || ch == '=';
+}
+
+/* Does a credential-looking token start at s[i]? Returns its length or 0. */
+static size_t token_at(const char *s, size_t i)
+{
+    size_t j = i;
+
+    /* "ask-..." is a word, "=sk-..." or " sk-..." a token. */
+    if (i > 0 && (isalnum((unsigned char)s[i - 1]) || s[i - 1] == '-' ||
+                  s[i - 1] == '_'))
+        return 0;
+    if (strncmp(s + i, "sk-", 3) != 0)
+        return 0;
+    while (s[j] && is_token_char(s[j]))
+        j++;
+    return j - i >= 12 ? j - i : 0;
+}
+
+static size_t bearer_at(const char *s, size_t i)
+{
+    size_t j;
+
+    if (strncasecmp(s + i, "bearer ", 7) != 0)
+        return 0;
+    j = i + 7;
+    while (s[j] && is_token_char(s[j]))
+        j++;
+    return j - (i + 7) >= 8 ? j - i : 0;
+}
+
+/* Replace s[i..i+len) by its mask; the mask is never longer than 19 bytes
+ * for ASCII tokens, and tokens are at least 12 bytes, so this only shrinks
+ * or keeps the string short enough to edit in place. */
+static size_t mask_in_place(char *s, size_t i, size_t len)
+{
+    char m[SECRET_MASK_MAX];
+    size_t ml, rest = strlen(s + i + len);
+
+    secret_mask(s + i, len, m, sizeof(m));
+    ml = strlen(m);
+    if (ml > len)
+        return len;
+    memcpy(s + i, m, ml);
+    memmove(s + i + ml, s + i + len, rest + 1);
+    return ml;
+}
+
+void secret_redact_text(char *s)
+{
+    size_t i = 0, len;
+
+    while (s[i]) {
+        len = bearer_at(s, i);
+        if (len) {
+            i += 7 + mask_in_place(s, i + 7, len - 7);
+            continue;
+        }
+        len = token_at(s, i);
+        i += len ? mask_in_place(s, i, len) : 1;
+    }
+}

@@ -1,0 +1,42 @@
+/*
+ * Secrets in memory: a type of their own, wiped on release, and shown only
+ * masked. The mask is OpenClaw's (maskApiKey): control characters dropped
+ * and the value trimmed; empty -> "missing"; up to 6 characters ->
+ * first1...last1; up to 16 -> first2...last2; longer -> first8...last8,
+ * e.g. "sk-ant-a...yyyyyyAA".
+ */
+#ifndef OC_BASE_SECRET_H
+#define OC_BASE_SECRET_H
+
+#include <stddef.h>
+
+struct secret {
+    char *p; /* NUL-terminated; NULL when empty */
+    size_t len;
+};
+
+/* Largest mask: 8 + 3 + 8 code points of up to 4 bytes, plus NUL. */
+#define SECRET_MASK_MAX 80
+
+void secret_init(struct secret *s);
+/* Copy n bytes of p into s, wiping any previous value. */
+void secret_set(struct secret *s, const char *p, size_t n);
+/* Wipe and free; s is left empty. */
+void secret_release(struct secret *s);
+/* The value, or "" when empty (borrowed). */
+const char *secret_value(const struct secret *s);
+
+/* explicit_bzero that the compiler cannot drop. */
+void secret_wipe(void *p, size_t n);
+
+/* Write the mask of p[0..n) into out (at least SECRET_MASK_MAX bytes). */
+void secret_mask(const char *p, size_t n, char *out, size_t outsz);
+
+/*
+ * Replace anything in s that looks like a credential (sk-..., Bearer
+ * tokens, long hex/base64 runs after "token=" or "key=") with its mask, in
+ * place; used on every log line as a last line of defence.
+ */
+void secret_redact_text(char *s);
+
+#endif

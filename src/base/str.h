@@ -1,0 +1,32 @@
+/*
+ * Small string helpers that the rest of the code would otherwise repeat:
+ * prefix/suffix tests, checked integer parsing (never atoi), trimming a
+ * view, and a NULL-safe compare.
+ */
+#ifndef OC_BASE_STR_H
+#define OC_BASE_STR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+bool str_has_prefix(const char *s, const char *prefix);
+bool str_has_suffix(const char *s, const char *suffix);
+/* strcmp that treats NULL as less than any string. */
+int str_cmp_null(const char *a, const char *b);
+bool str_eq(const char *a, const char *b);
+
+/*
+ * Parse a whole decimal integer (optional sign, no spaces, no trailing
+ * characters) within [min, max]; 0 on success, OC_EPARSE or OC_EINVAL.
+ */
+int str_parse_int64(const char *s, int64_t min, int64_t max, int64_t *out);
+
+/* Trim ASCII whitespace from both ends of the view (*p, *n). */
+void str_trim_view(const char **p, size_t *n);
+/* Return a trimmed copy of s (caller frees). */
+char *str_trim_dup(const char *s);
+/* Lower-case ASCII letters in place; returns s. */
+char *str_lower(char *s);
+
+#endif

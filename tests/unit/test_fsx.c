@@ -1,0 +1,196 @@
+/*
+ * fsx: capped reads, private directories, atomic replacement (including a
+ * writer killed at random points, repeatedly), symlink targets.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "base/fsx.h"
+#include "base/path.h"
+#include "base/xalloc.h"
+
+static int setup(void **state)
+{
+    *state = tu_mkdtemp();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    tu_rmrf(*state);
+    free(*state);
+    return 0;
+}
+
+static void test_read_missing_and_cap(void **state)
+{
+    const char *dir = *state;
+    char *p = path_join(dir, "nope.json");
+    struct buf b;
+    struct oc_err err;
+
+    buf_init(&b, 0);
+    assert_int_equal(fsx_read_file(p, 100, &b, &err), OC_ENOENT);
+    assert_non_null(strstr(err.msg, "nope.json"));
+    free(p);
+    p = tu_write(dir, "big", "0123456789");
+    assert_int_equal(fsx_read_file(p, 5, &b, &err), OC_ETOOBIG);
+    assert_int_equal(b.len, 0);
+    assert_int_equal(fsx_read_file(p, 10, &b, &err), 0);
+    assert_string_equal(b.p, "0123456789");
+    buf_release(&b);
+    free(p);
+    assert_int_equal(fsx_read_file(dir, 10, &b, &err), OC_EIO);
+}
+
+static void test_write_creates_private_dirs(void **state)
+{
+    const char *dir = *state;
+    char *p = xasprintf("%s/a/b/c/file.json", dir);
+    char *sub = xasprintf("%s/a/b", dir);
+    char *got;
+
+    assert_int_equal(fsx_write_atomic(p, "{}\n", 3, NULL), 0);
+    got = tu_read(p);
+    assert_string_equal(got, "{}\n");
+    assert_int_equal(tu_mode(p), 0600);
+    assert_int_equal(tu_mode(sub), 0700);
+    free(got);
+    free(sub);
+    free(p);
+}
+
+static void test_write_replaces_and_fixes_mode(void **state)
+{
+    const char *dir = *state;
+    char *p = tu_write(dir, "f", "old");
+    char *got;
+
+    chmod(p, 0644);
+    assert_int_equal(fsx_write_atomic(p, "new", 3, NULL), 0);
+    got = tu_read(p);
+    assert_string_equal(got, "new");
+    assert_int_equal(tu_mode(p), 0600);
+    free(got);
+    free(p);
+}
+
+static void test_write_follows_symlink(void **state)
+{
+    const char *dir = *state;
+    char *real = tu_write(dir, "real.json", "old");
+    char *link = path_join(dir, "link.json");
+    char *got;
+    struct stat st;
+
+    assert_int_equal(symlink("real.json", link), 0);
+    assert_int_equal(fsx_write_atomic(link, "new", 3, NULL), 0);
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    got = tu_read(real);
+    assert_string_equal(got, "new");
+    free(got);
+    free(link);
+    free(real);
+}
+
+static void test_mkdir_p_existing_file(void **state)
+{
+    const char *dir = *state;
+    char *f = tu_write(dir, "file", "x");
+    char *sub = path_join(f, "sub");
+    struct oc_err err;
+
+    assert_int_equal(fsx_mkdir_p(dir, 0700, NULL), 0);
+    assert_int_not_equal(fsx_mkdir_p(sub, 0700, &err), 0);
+    free(sub);
+    free(f);
+}
+
+/* Fill p with n copies of c. */
+static char *payload(char c, size_t n)
+{
+    char *p = xmalloc(n);
+
+    memset(p, c, n);
+    return p;
+}
+
+static void writer_loop(const char *path)
+{
+    char *a = payload('A', 300000), *b = payload('B', 170000);
+    unsigned i;
+
+    for (i = 0;; i++) {
+        if (i % 2)
+            fsx_write_atomic(path, a, 300000, NULL);
+        else
+            fsx_write_atomic(path, b, 170000, NULL);
+    }
+}
+
+/* The file is absent (killed before the first write landed) or exactly
+ * one of the two payloads. */
+static void check_whole(const char *path)
+{
+    struct buf b;
+    size_t i;
+
+    buf_init(&b, 0);
+    if (fsx_read_file(path, b.max, &b, NULL) != 0)
+        return;
+    assert_true(b.len == 300000 || b.len == 170000);
+    for (i = 0; i < b.len; i++)
+        if (b.p[i] != (b.len == 300000 ? 'A' : 'B'))
+            fail_msg("torn file at byte %zu", i);
+    buf_release(&b);
+}
+
+static void test_killed_writer_never_tears(void **state)
+{
+    const char *dir = *state;
+    char *path = path_join(dir, "store.json");
+    unsigned r = 0;
+    int iter, status;
+    pid_t pid;
+
+    for (iter = 0; iter < 150; iter++) {
+        pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0)
+            writer_loop(path);
+        getrandom(&r, sizeof(r), 0);
+        usleep(r % 4000);
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        check_whole(path);
+    }
+    free(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_read_missing_and_cap, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_write_creates_private_dirs, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_write_replaces_and_fixes_mode,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_follows_symlink, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_mkdir_p_existing_file, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_killed_writer_never_tears, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,115 @@
+/* Masking as OpenClaw masks, redaction of log lines, wiping. */
+#include <stdio.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "base/secret.h"
+
+struct mask_case {
+    const char *in;
+    const char *want;
+};
+
+static const struct mask_case mask_cases[] = {
+    {"", "missing"},
+    {"   ", "missing"},
+    {"\t\n", "missing"},
+    {"a", "a...a"},
+    {"abcdef", "a...f"},
+    {"abcdefg", "ab...fg"},
+    {"0123456789abcdef", "01...ef"},
+    {"0123456789abcdefg", "01234567...9abcdefg"},
+    {"sk-ant-api03-FAKEyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyAA",
+     "sk-ant-a...yyyyyyAA"},
+    {"sk-ant-oat01-FAKExxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxAA",
+     "sk-ant-o...xxxxxxAA"},
+    {"  sk-or-v1-0123456789abcdef  ", "sk-or-v1...89abcdef"},
+    {"ab\x01"
+     "cdefg",
+     "ab...fg"}, /* control chars dropped */
+    {"\xc3\xa9"
+     "bcdefgh",
+     "\xc3\xa9"
+     "b...gh"}, /* counted in code points */
+};
+
+static void test_mask_table(void **state)
+{
+    char out[SECRET_MASK_MAX];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(mask_cases) / sizeof(mask_cases[0]); i++) {
+        secret_mask(mask_cases[i].in, strlen(mask_cases[i].in), out,
+                    sizeof(out));
+        assert_string_equal(out, mask_cases[i].want);
+    }
+}
+
+static void test_secret_lifecycle(void **state)
+{
+    struct secret s;
+
+    (void)state;
+    secret_init(&s);
+    assert_string_equal(secret_value(&s), "");
+    secret_set(&s, "sk-ant-xyz", 10);
+    assert_string_equal(secret_value(&s), "sk-ant-xyz");
+    assert_int_equal(s.len, 10);
+    secret_set(&s, "other", 5);
+    assert_string_equal(secret_value(&s), "other");
+    secret_release(&s);
+    assert_null(s.p);
+    secret_release(&s); /* releasing twice is fine */
+}
+
+static void test_wipe(void **state)
+{
+    char buf[8] = "secret!";
+    size_t i;
+
+    (void)state;
+    secret_wipe(buf, sizeof(buf));
+    for (i = 0; i < sizeof(buf); i++)
+        assert_int_equal(buf[i], 0);
+}
+
+struct redact_case {
+    const char *in;
+    const char *want;
+};
+
+static const struct redact_case redact_cases[] = {
+    {"no secrets here", "no secrets here"},
+    {"key sk-ant-api03-FAKEyyyyyyyyyyyyyyyyyyyyyyyyAA used",
+     "key sk-ant-a...yyyyyyAA used"},
+    {"Authorization: Bearer abcdefghijklmnopqrstuvwxyz",
+     "Authorization: Bearer abcdefgh...stuvwxyz"},
+    {"a sk-short b", "a sk-short b"},
+    {"ask-ant-xxxxxxxxxxxxxxxx", "ask-ant-xxxxxxxxxxxxxxxx"},
+    {"x=sk-or-v1-0123456789abcdef0123,y", "x=sk-or-v1...cdef0123,y"},
+};
+
+static void test_redact_table(void **state)
+{
+    char line[256];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(redact_cases) / sizeof(redact_cases[0]); i++) {
+        snprintf(line, sizeof(line), "%s", redact_cases[i].in);
+        secret_redact_text(line);
+        assert_string_equal(line, redact_cases[i].want);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_mask_table),
+        cmocka_unit_test(test_secret_lifecycle),
+        cmocka_unit_test(test_wipe),
+        cmocka_unit_test(test_redact_table),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

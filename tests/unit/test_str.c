@@ -1,0 +1,85 @@
+/* String helpers: checked integer parsing, prefixes, trimming. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "base/err.h"
+#include "base/str.h"
+
+struct int_case {
+    const char *in;
+    int rc;
+    long long v;
+};
+
+static const struct int_case int_cases[] = {
+    {"0", 0, 0},
+    {"42", 0, 42},
+    {"-7", 0, -7},
+    {"+7", 0, 7},
+    {"65535", 0, 65535},
+    {"65536", OC_EINVAL, 0},
+    {"", OC_EPARSE, 0},
+    {" 1", OC_EPARSE, 0},
+    {"1 ", OC_EPARSE, 0},
+    {"1x", OC_EPARSE, 0},
+    {"0x10", OC_EPARSE, 0},
+    {"99999999999999999999", OC_EINVAL, 0},
+};
+
+static void test_parse_int(void **state)
+{
+    int64_t v;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(int_cases) / sizeof(int_cases[0]); i++) {
+        v = -1;
+        assert_int_equal(str_parse_int64(int_cases[i].in, -100, 65535, &v),
+                         int_cases[i].rc);
+        if (!int_cases[i].rc)
+            assert_int_equal(v, int_cases[i].v);
+    }
+    assert_int_equal(str_parse_int64(NULL, 0, 1, &v), OC_EPARSE);
+}
+
+static void test_prefix_suffix(void **state)
+{
+    (void)state;
+    assert_true(str_has_prefix("anthropic:default", "anthropic:"));
+    assert_false(str_has_prefix("anthro", "anthropic"));
+    assert_true(str_has_prefix("x", ""));
+    assert_true(str_has_suffix("openclaw.json", ".json"));
+    assert_false(str_has_suffix("json", "openclaw.json"));
+    assert_true(str_eq(NULL, NULL));
+    assert_false(str_eq("a", NULL));
+    assert_true(str_cmp_null(NULL, "a") < 0);
+}
+
+static void test_trim(void **state)
+{
+    const char *p = "  \t hi there \n";
+    size_t n = strlen(p);
+    char *d;
+
+    (void)state;
+    str_trim_view(&p, &n);
+    assert_int_equal(n, 8);
+    assert_memory_equal(p, "hi there", 8);
+    d = str_trim_dup("\n\n");
+    assert_string_equal(d, "");
+    free(d);
+    d = str_trim_dup(" MiXed ");
+    assert_string_equal(str_lower(d), "mixed");
+    free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_int),
+        cmocka_unit_test(test_prefix_suffix),
+        cmocka_unit_test(test_trim),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
