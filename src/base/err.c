@@ -19,6 +19,9 @@ void oc_err_clear(struct oc_err *err)
 }
 
 static void err_vset(struct oc_err *err, int code, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static void err_vset(struct oc_err *err, int code, const char *fmt, va_list ap)
 {
     err->code = code;
     vsnprintf(err->msg, sizeof(err->msg), fmt, ap);

@@ -3,7 +3,9 @@
  * replacement (see fsx.h). The lock lives in fsx_lock.c.
  * Tested in tests/unit/test_fsx.c and tests/integration/test_crash_safety.sh.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
@@ -222,6 +224,46 @@ static int write_and_rename(struct atomic_ctx *c, const void *data, size_t n,
     return 0;
 }
 
+/* Is name "<base>.[lock.]<pid>.<hex>.tmp" from a process that is gone? */
+static bool dead_temp(const char *name, const char *base)
+{
+    size_t lb = strlen(base);
+    const char *p = name + lb + 1;
+    char *end = NULL;
+    long pid;
+
+    if (strncmp(name, base, lb) != 0 || name[lb] != '.' || strlen(name) < 4 ||
+        strcmp(name + strlen(name) - 4, ".tmp") != 0)
+        return false;
+    if (!strncmp(p, "lock.", 5))
+        p += 5;
+    pid = strtol(p, &end, 10);
+    if (end == p || *end != '.' || pid <= 0 || pid == (long)getpid())
+        return false;
+    return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+/*
+ * Remove temp files of writers that were killed (SIGKILL is the only way
+ * to leave one behind), so repeated crashes never litter the state dir.
+ */
+static void sweep_dead_temps(int dirfd, const char *base)
+{
+    int fd = dup(dirfd);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    struct dirent *e;
+
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    while ((e = readdir(d)))
+        if (dead_temp(e->d_name, base))
+            unlinkat(dirfd, e->d_name, 0);
+    closedir(d);
+}
+
 int fsx_write_atomic(const char *path, const void *data, size_t n,
                      struct oc_err *err)
 {
@@ -246,6 +288,8 @@ int fsx_write_atomic(const char *path, const void *data, size_t n,
     rc = write_and_rename(&c, data, n, err);
     if (!rc && fsync(c.dirfd) != 0)
         log_warn("cannot sync directory '%s': %s", c.dir, strerror(errno));
+    if (!rc)
+        sweep_dead_temps(c.dirfd, c.base);
 out:
     if (c.tmp[0])
         unlinkat(c.dirfd, c.tmp, 0);

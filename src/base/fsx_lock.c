@@ -39,13 +39,13 @@ const struct fsx_lock_opts fsx_lock_defaults = {
 #define TAKEOVERS_MAX 10
 
 struct held {
-    bool used;
-    pid_t owner;
-    int refs;
     struct stat st;                   /* identity of our lock file */
     char payload[CLEANUP_EXPECT_MAX]; /* and its exact content */
-    int cleanup_slot;
     char path[PATH_MAX];
+    pid_t owner;
+    int refs;
+    int cleanup_slot;
+    bool used;
 };
 
 static struct held held[HELD_MAX];
@@ -241,6 +241,12 @@ static int held_add(const char *lockpath, const struct stat *st,
     return -1;
 }
 
+/* Without hard links: renameat2(RENAME_NOREPLACE) is just as exclusive. */
+static int rename_exclusive(const char *from, const char *to)
+{
+    return renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE);
+}
+
 /* Fill a freshly created lock file with JSON.stringify({pid, createdAt},
  * null, 2) (no trailing newline); 0 or -1 (errno set). */
 static int write_payload(int fd, char *text, size_t textsz)
@@ -254,27 +260,58 @@ static int write_payload(int fd, char *text, size_t textsz)
     return write(fd, text, (size_t)n) == n ? 0 : -1;
 }
 
-/* One O_EXCL attempt: 1 = acquired (slot set), 0 = exists, <0 = error. */
+/*
+ * Make the lock file appear with its payload already in it: write a temp
+ * file, then link() it to the lock path (atomic, fails with EEXIST like
+ * O_EXCL). A process killed at any point therefore never leaves an empty
+ * lock that others must wait 30 s to take over. Falls back to O_EXCL on
+ * file systems without hard links. 0 = created, 1 = exists, <0 = error.
+ */
+static int create_with_payload(const char *lockpath, char *payload,
+                               size_t payloadsz, struct stat *st,
+                               struct oc_err *err)
+{
+    char tmp[PATH_MAX];
+    unsigned int r = 0;
+    int fd, rc, saved;
+
+    if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+        r = (unsigned int)clock_mono_ms();
+    snprintf(tmp, sizeof(tmp), "%s.%ld.%08x.tmp", lockpath, (long)getpid(), r);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+              FSX_FILE_MODE);
+    if (fd < 0)
+        return oc_err_errno(err, OC_EIO, "cannot create lock '%s'", tmp);
+    if (write_payload(fd, payload, payloadsz) != 0) {
+        close(fd);
+        unlink(tmp);
+        return oc_err_errno(err, OC_EIO, "cannot write lock '%s'", tmp);
+    }
+    close(fd);
+    rc = link(tmp, lockpath);
+    if (rc != 0 && errno != EEXIST)
+        rc = rename_exclusive(tmp, lockpath);
+    saved = errno;
+    unlink(tmp);
+    if (rc != 0)
+        return saved == EEXIST
+                   ? 1
+                   : oc_err_errno(err, OC_EIO, "cannot create lock '%s'",
+                                  lockpath);
+    return lstat(lockpath, st) == 0
+               ? 0
+               : oc_err_errno(err, OC_EIO, "cannot stat lock '%s'", lockpath);
+}
+
+/* One attempt: 1 = acquired (slot set), 0 = exists, <0 = error. */
 static int try_create(const char *lockpath, int *slot, struct oc_err *err)
 {
     char payload[CLEANUP_EXPECT_MAX];
     struct stat st;
-    int fd =
-        open(lockpath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-             FSX_FILE_MODE);
+    int rc = create_with_payload(lockpath, payload, sizeof(payload), &st, err);
 
-    if (fd < 0 && errno == EEXIST)
-        return 0;
-    if (fd < 0)
-        return oc_err_errno(err, OC_EIO, "cannot create lock '%s'", lockpath);
-    if (write_payload(fd, payload, sizeof(payload)) != 0 ||
-        fstat(fd, &st) != 0) {
-        oc_err_errno(err, OC_EIO, "cannot write lock '%s'", lockpath);
-        close(fd);
-        unlink(lockpath);
-        return OC_EIO;
-    }
-    close(fd);
+    if (rc)
+        return rc == 1 ? 0 : rc;
     *slot = held_add(lockpath, &st, payload);
     if (*slot < 0) {
         unlink(lockpath);

@@ -2,6 +2,7 @@
  * fsx: capped reads, private directories, atomic replacement (including a
  * writer killed at random points, repeatedly), symlink targets.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -154,6 +155,20 @@ static void check_whole(const char *path)
     buf_release(&b);
 }
 
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.' ||
+            (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")))
+            n++;
+    closedir(d);
+    return n;
+}
+
 static void test_killed_writer_never_tears(void **state)
 {
     const char *dir = *state;
@@ -173,6 +188,9 @@ static void test_killed_writer_never_tears(void **state)
         waitpid(pid, &status, 0);
         check_whole(path);
     }
+    /* The next successful write sweeps temp files of the killed writers. */
+    assert_int_equal(fsx_write_atomic(path, "x", 1, NULL), 0);
+    assert_int_equal(count_entries(dir), 1);
     free(path);
 }
 

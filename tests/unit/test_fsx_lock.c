@@ -5,6 +5,8 @@
  * lock that is no longer ours.
  */
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/random.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,6 +284,34 @@ static void test_child_does_not_inherit(void **state)
     fsx_lock_release(&lk);
 }
 
+/* A holder killed at any instant (even while creating the lock) never
+ * makes the next taker wait: the lock file always names its pid. */
+static void test_killed_holder_never_blocks(void **state)
+{
+    struct fixture *f = *state;
+    struct fsx_lock lk = FSX_LOCK_INIT;
+    unsigned r = 0;
+    int iter, status;
+    pid_t pid;
+
+    for (iter = 0; iter < 100; iter++) {
+        pid = fork();
+        if (pid == 0) {
+            struct fsx_lock c = FSX_LOCK_INIT;
+            for (;;) {
+                fsx_lock_acquire(&c, f->target, &fast, NULL);
+                fsx_lock_release(&c);
+            }
+        }
+        getrandom(&r, sizeof(r), 0);
+        usleep(r % 3000);
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        assert_int_equal(fsx_lock_acquire(&lk, f->target, &impatient, NULL), 0);
+        fsx_lock_release(&lk);
+    }
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -297,6 +327,7 @@ int main(void)
         T(test_reentrant),
         T(test_release_spares_foreign_lock),
         T(test_child_does_not_inherit),
+        T(test_killed_holder_never_blocks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
