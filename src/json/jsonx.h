@@ -5,7 +5,11 @@
  *
  * Serializer rules (JSON.stringify): objects/arrays one member per line
  * with `indent` spaces per level, "key": value with one space, empty
- * containers as {} and []; indent 0 is the compact form with no spaces.
+ * containers as {} and []; indent 0 is the compact form with no spaces
+ * (like JSON.stringify, indent is clamped to [0, 10]). Object members come
+ * in JS property order: keys that are array indices ("0".."4294967294",
+ * no leading zeros) first in ascending numeric order, then the others in
+ * jansson's insertion order.
  * Strings escape only '"', '\\', \b \f \n \r \t and other code points below
  * U+0020 as \u00xx (lower-case hex); everything else is written as UTF-8.
  * Integers print in decimal; reals print as JavaScript's Number#toString
@@ -22,15 +26,21 @@
 
 #include "base/buf.h"
 
-/* Append the serialization of v to out; 0 or OC_ETOOBIG. */
+/*
+ * Append the serialization of v (not NULL) to out; 0, or OC_ETOOBIG when
+ * out's cap is hit or v nests deeper than 4096 levels (out is then left as
+ * it was).
+ */
 int jsonx_dump(const json_t *v, int indent, struct buf *out);
-/* Serialization as a new string (caller frees). */
+/* Serialization as a new string (caller frees); NULL on OC_ETOOBIG (the
+ * default buf cap, 64 MiB). */
 char *jsonx_dumps(const json_t *v, int indent);
 
 /* JavaScript Number#toString of d into out (at least 32 bytes). */
 void jsonx_format_double(double d, char *out, size_t outsz);
 
-/* "string", "number", "boolean", "object", "array" or "null". */
+/* "string", "number", "boolean", "object", "array" or "null";
+ * "undefined" for NULL (a missing member). */
 const char *jsonx_type_name(const json_t *v);
 
 /* Borrowed member of the requested type, or NULL (missing/other type). */
@@ -47,7 +57,10 @@ int jsonx_get_int(const json_t *obj, const char *key, int64_t *out);
  * Deep merge src into dst: for keys present in both where both values are
  * objects, merge recursively; otherwise src's value replaces dst's (arrays
  * are replaced, not concatenated). Keys new to dst are appended in src's
- * order. src is not modified; values are shared by reference.
+ * order. src is not modified; values are shared by reference, and an
+ * object in dst that is shared (refcount > 1) is shallow-copied before a
+ * merge writes into it, so merging never changes an earlier src. No-op
+ * unless both are objects.
  */
 void jsonx_merge(json_t *dst, const json_t *src);
 
