@@ -1,15 +1,275 @@
-/* Placeholder dispatcher, replaced by the command table. */
+/*
+ * The dispatcher: global options, walking the command table to the
+ * command named on the command line, option parsing against that
+ * command's declared options, and help generated from the same table.
+ * Tested in tests/unit/test_cli.c and tests/integration/test_cli.sh.
+ */
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "base/fsx.h"
+#include "base/log.h"
 #include "cli/cli.h"
+#include "cli/cmd.h"
+#include "cli/commands.h"
+#include "cli/help.h"
+#include "cli/term.h"
+#include "config/paths.h"
 #include "base/banned.h"
+
+struct globals {
+    const char *profile;
+    const char *log_level;
+    bool dev;
+    bool no_color;
+    bool help;
+    bool version;
+};
+
+const char *cli_opt(const struct cli_ctx *ctx, const char *name)
+{
+    const struct cli_opt *o;
+    int i;
+
+    for (i = 0, o = ctx->cmd->opts; o && o->name; o++, i++)
+        if (!strcmp(o->name, name))
+            return ctx->values[i];
+    return NULL;
+}
+
+bool cli_flag(const struct cli_ctx *ctx, const char *name)
+{
+    return cli_opt(ctx, name) != NULL;
+}
+
+const struct oc_paths *cli_paths(struct cli_ctx *ctx)
+{
+    struct oc_err err;
+
+    if (!ctx->paths_ready) {
+        if (paths_resolve(&ctx->paths, &err)) {
+            cli_error("%s", oc_err_msg(&err));
+            exit(CLI_FAIL);
+        }
+        ctx->paths_ready = true;
+    }
+    return &ctx->paths;
+}
+
+char *cli_display_path(struct cli_ctx *ctx, const char *abs)
+{
+    return paths_shorten(cli_paths(ctx), abs);
+}
+
+static void vreport(const char *label, enum term_style style, const char *fmt,
+                    va_list ap) __attribute__((format(printf, 3, 0)));
+
+static void vreport(const char *label, enum term_style style, const char *fmt,
+                    va_list ap)
+{
+    fprintf(stderr, "openclaw: %s%s%s: ", term_on(stderr, style), label,
+            term_off(stderr));
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+int cli_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vreport("error", TERM_RED, fmt, ap);
+    va_end(ap);
+    return CLI_FAIL;
+}
+
+void cli_warn(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vreport("warning", TERM_YELLOW, fmt, ap);
+    va_end(ap);
+}
+
+int cli_usage_error(const struct cli_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vreport("error", TERM_RED, fmt, ap);
+    va_end(ap);
+    help_usage_line(stderr, ctx->cmd, ctx->full_name);
+    fprintf(stderr, "Run 'openclaw %s%s--help' for details.\n", ctx->full_name,
+            *ctx->full_name ? " " : "");
+    return CLI_USAGE;
+}
+
+/* Consume a global option at argv[*i]; 1 if it was one, 0 if not, -1 for
+ * a global option missing its value. */
+static int take_global(int argc, char **argv, int *i, struct globals *g)
+{
+    const char *a = argv[*i];
+
+    if (!strcmp(a, "--dev"))
+        g->dev = true;
+    else if (!strcmp(a, "--no-color"))
+        g->no_color = true;
+    else if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+        g->help = true;
+    else if (!strcmp(a, "-V") || !strcmp(a, "--version"))
+        g->version = true;
+    else if (!strncmp(a, "--profile=", 10))
+        g->profile = a + 10;
+    else if (!strncmp(a, "--log-level=", 12))
+        g->log_level = a + 12;
+    else if (!strcmp(a, "--profile") || !strcmp(a, "--log-level")) {
+        if (*i + 1 >= argc)
+            return -1;
+        *(a[2] == 'p' ? &g->profile : &g->log_level) = argv[++*i];
+    } else
+        return 0;
+    return 1;
+}
+
+/* Remove global options from argv (up to "--"); returns the new argc, or
+ * -1 after reporting a usage error. */
+static int strip_globals(int argc, char **argv, struct globals *g)
+{
+    int i, n = 0, rc;
+    bool literal = false;
+
+    for (i = 0; i < argc; i++) {
+        rc = literal ? 0 : take_global(argc, argv, &i, g);
+        if (rc < 0) {
+            cli_error("option '%s' needs a value", argv[i]);
+            return -1;
+        }
+        if (!literal && !strcmp(argv[i], "--"))
+            literal = true;
+        if (rc == 0)
+            argv[n++] = argv[i];
+    }
+    return n;
+}
+
+static int apply_globals(const struct globals *g)
+{
+    enum log_level lv;
+    struct oc_err err;
+
+    if (g->no_color)
+        term_disable_color();
+    if (g->log_level) {
+        if (log_parse_level(g->log_level, &lv))
+            return cli_error("invalid --log-level '%s' (use silent, fatal, "
+                             "error, warn, info, debug or trace)",
+                             g->log_level);
+        log_set_level(lv);
+    }
+    if (g->profile && g->dev)
+        return cli_error("use either --profile or --dev, not both");
+    if ((g->profile || g->dev) && paths_apply_profile(g->profile, g->dev, &err))
+        return cli_error("%s", oc_err_msg(&err));
+    return 0;
+}
+
+static const struct cli_cmd *find_sub(const struct cli_cmd *cmd,
+                                      const char *name)
+{
+    const struct cli_cmd *const *s;
+
+    for (s = cmd->subs; s && *s; s++)
+        if (!strcmp((*s)->name, name))
+            return *s;
+    return NULL;
+}
+
+/* Walk argv[*i..] down the command table while names match subcommands. */
+static const struct cli_cmd *walk(const struct cli_cmd *cmd, int argc,
+                                  char **argv, int *i, char *name,
+                                  size_t namesz)
+{
+    const struct cli_cmd *sub;
+    size_t len;
+
+    name[0] = '\0';
+    while (*i < argc && (sub = find_sub(cmd, argv[*i]))) {
+        len = strlen(name);
+        snprintf(name + len, namesz - len, "%s%s", len ? " " : "", sub->name);
+        cmd = sub;
+        (*i)++;
+    }
+    return cmd;
+}
+
+/* `openclaw help [command...]`. */
+static int run_help(int argc, char **argv)
+{
+    struct cli_ctx ctx = {0};
+    int i = 0;
+
+    ctx.cmd =
+        walk(&cli_root, argc, argv, &i, ctx.full_name, sizeof(ctx.full_name));
+    if (i < argc) {
+        ctx.cmd = &cli_root;
+        ctx.full_name[0] = '\0';
+        return cli_usage_error(&ctx, "unknown command '%s'", argv[i]);
+    }
+    help_print(stdout, ctx.cmd, ctx.full_name);
+    return CLI_OK;
+}
+
+static int dispatch(struct cli_ctx *ctx, int argc, char **argv,
+                    const struct globals *g)
+{
+    int i = 0;
+
+    if (argc > 0 && !strcmp(argv[0], "help"))
+        return run_help(argc - 1, argv + 1);
+    ctx->cmd =
+        walk(&cli_root, argc, argv, &i, ctx->full_name, sizeof(ctx->full_name));
+    if (g->help) {
+        help_print(stdout, ctx->cmd, ctx->full_name);
+        return CLI_OK;
+    }
+    if (!ctx->cmd->run) {
+        if (i < argc)
+            return help_unknown_command(ctx, argv[i]);
+        if (ctx->cmd == &cli_root) {
+            help_print(stdout, ctx->cmd, ctx->full_name);
+            return CLI_OK;
+        }
+        help_print(stderr, ctx->cmd, ctx->full_name);
+        return CLI_USAGE;
+    }
+    if (cli_parse_args(ctx, argc - i, argv + i))
+        return CLI_USAGE;
+    return ctx->cmd->run(ctx);
+}
 
 int cli_main(int argc, char **argv)
 {
-    if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-        printf("OpenClaw %s\n", OC_VERSION);
-        return 0;
+    struct globals g = {0};
+    struct cli_ctx ctx = {0};
+    int n, rc;
+
+    n = strip_globals(argc - 1, argv + 1, &g);
+    if (n < 0)
+        return CLI_USAGE;
+    rc = apply_globals(&g);
+    if (rc)
+        return CLI_USAGE;
+    if (g.version) {
+        printf("OpenClaw %s (C)\n", OC_VERSION);
+        return CLI_OK;
     }
-    return 2;
+    fsx_install_cleanup();
+    rc = dispatch(&ctx, n, argv + 1, &g);
+    if (ctx.paths_ready)
+        paths_release(&ctx.paths);
+    fflush(stdout);
+    return rc;
 }

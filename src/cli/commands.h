@@ -1,0 +1,16 @@
+/*
+ * The command table: the root command and every top-level command.
+ */
+#ifndef OC_CLI_COMMANDS_H
+#define OC_CLI_COMMANDS_H
+
+#include "cli/cmd.h"
+
+extern const struct cli_cmd cli_root;
+extern const struct cli_cmd cmd_config;
+
+/* Parse ctx->cmd's options and positionals from argv into ctx; 0, or
+ * CLI_USAGE after reporting the problem. */
+int cli_parse_args(struct cli_ctx *ctx, int argc, char **argv);
+
+#endif

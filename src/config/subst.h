@@ -1,0 +1,24 @@
+/*
+ * ${VAR} substitution in config string values (reference openclaw-auth.md
+ * §5.6): names must match [A-Z_][A-Z0-9_]*; "$${VAR}" yields a literal
+ * "${VAR}"; any other '$' is left alone. A missing or empty variable keeps
+ * its placeholder and is reported as a warning naming the config path, so
+ * one missing optional key does not stop everything; whatever needs the
+ * value fails loudly when it finds a "${...}" placeholder.
+ */
+#ifndef OC_CONFIG_SUBST_H
+#define OC_CONFIG_SUBST_H
+
+#include <jansson.h>
+
+#include "base/strlist.h"
+
+/* Substitute in one string; names of missing variables are appended to
+ * missing (may be NULL). Caller frees the result. */
+char *subst_string(const char *s, struct strlist *missing);
+
+/* Substitute in every string value under v, in place; one warning per
+ * missing variable ("missing env var "X" at a.b.c; ..."). */
+void subst_tree(json_t *v, struct strlist *warnings);
+
+#endif
