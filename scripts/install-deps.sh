@@ -3,10 +3,16 @@
 # Non-interactive; uses sudo when not root. Safe to run repeatedly.
 set -eu
 
+# "bench" adds the benchmark tools (hyperfine); the default set builds and
+# tests.
 PKGS="build-essential cmake ninja-build pkgconf clang clang-tidy clang-format \
 cppcheck libclang-rt-14-dev libcurl4-openssl-dev libssl-dev libuv1-dev \
 libjansson-dev libwslay-dev libedit-dev libbsd-dev libcmocka-dev \
 libhttp-parser-dev valgrind tmux curl ca-certificates"
+
+if [ "${1:-}" = bench ]; then
+    PKGS="$PKGS hyperfine"
+fi
 
 missing=""
 for p in $PKGS; do

@@ -10,6 +10,7 @@
 
 #include "base/buf.h"
 #include "base/str.h"
+#include "base/xalloc.h"
 #include "config/schema.h"
 #include "config/validate.h"
 #include "json/jsonx.h"
@@ -342,31 +343,72 @@ static void check(json_t *v, const struct schema *s, struct vctx *c)
     }
 }
 
+/* One agents.list entry's value for a uniqueness check. */
+struct keyed {
+    const char *value;
+    size_t index;
+};
+
+static int by_value_nocase(const void *a, const void *b)
+{
+    const struct keyed *x = a, *y = b;
+    int c = strcasecmp(x->value, y->value);
+
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+static int by_value(const void *a, const void *b)
+{
+    const struct keyed *x = a, *y = b;
+    int c = strcmp(x->value, y->value);
+
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/*
+ * Report entries of agents.list whose member field repeats an earlier
+ * entry's (sorted, so a config with many agents stays fast).
+ */
+static void check_unique(json_t *list, const char *field, bool nocase,
+                         struct config_problems *problems)
+{
+    size_t i, n = 0, size = json_array_size(list);
+    struct keyed *v = xcalloc(size ? size : 1, sizeof(*v));
+    int (*cmp)(const void *, const void *) =
+        nocase ? by_value_nocase : by_value;
+
+    for (i = 0; i < size; i++)
+        if (jsonx_get_str(json_array_get(list, i), field))
+            v[n++] = (struct keyed){
+                jsonx_get_str(json_array_get(list, i), field), i};
+    qsort(v, n, sizeof(*v), cmp);
+    for (i = 1; i < n; i++) {
+        if ((nocase ? strcasecmp(v[i].value, v[i - 1].value)
+                    : strcmp(v[i].value, v[i - 1].value)) != 0)
+            continue;
+        if (nocase)
+            problems_add(problems, AT_PATH("agents.list"),
+                         "agent id \"%s\" is used twice (entries %zu and "
+                         "%zu)",
+                         v[i].value, v[i - 1].index, v[i].index);
+        else
+            problems_add(problems, AT_PATH("agents.list"),
+                         "entries %zu and %zu share agentDir \"%s\"; each "
+                         "agent needs its own",
+                         v[i - 1].index, v[i].index, v[i].value);
+    }
+    free(v);
+}
+
 /* agents.list: ids unique, agent dirs never shared. */
 static void check_agents(json_t *root, struct config_problems *problems)
 {
     json_t *list = json_object_get(json_object_get(root, "agents"), "list");
-    json_t *a, *b;
-    size_t i, j;
 
-    json_array_foreach (list, i, a) {
-        for (j = 0; j < i; j++) {
-            b = json_array_get(list, j);
-            if (jsonx_get_str(a, "id") && jsonx_get_str(b, "id") &&
-                !strcasecmp(jsonx_get_str(a, "id"), jsonx_get_str(b, "id")))
-                problems_add(problems, AT_PATH("agents.list"),
-                             "agent id \"%s\" is used twice (entries %zu "
-                             "and %zu)",
-                             jsonx_get_str(a, "id"), j, i);
-            if (jsonx_get_str(a, "agentDir") && jsonx_get_str(b, "agentDir") &&
-                !strcmp(jsonx_get_str(a, "agentDir"),
-                        jsonx_get_str(b, "agentDir")))
-                problems_add(problems, AT_PATH("agents.list"),
-                             "entries %zu and %zu share agentDir \"%s\"; "
-                             "each agent needs its own",
-                             j, i, jsonx_get_str(a, "agentDir"));
-        }
-    }
+    if (!json_is_array(list))
+        return;
+    check_unique(list, "id", true, problems);
+    check_unique(list, "agentDir", false, problems);
 }
 
 static void check_gateway(json_t *root, struct config_problems *problems,

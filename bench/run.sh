@@ -1,0 +1,55 @@
+#!/bin/sh
+# make bench: command latency and memory of the release build, plus parser
+# throughput. Numbers go to stdout; nothing here is a pass/fail test.
+#   hyperfine: wall time over many runs (warm cache), mean +- stddev
+#   maxrss:    peak RSS over runs (KiB), via wait4(2)
+#   callgrind: instructions executed (repeatable on a busy machine)
+set -eu
+build=${1:-build/bench}
+root=$(cd "$(dirname "$0")/.." && pwd)
+oc="$root/$build/openclaw"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+command -v hyperfine >/dev/null 2>&1 || "$root/scripts/install-deps.sh" bench
+
+export HOME="$work/home" CI=true
+unset OPENCLAW_STATE_DIR OPENCLAW_CONFIG_PATH OPENCLAW_HOME || true
+mkdir -p "$HOME/.openclaw"
+cp "$root/tests/fixtures/config/openclaw-2026.9.6-onboarded.json" \
+    "$HOME/.openclaw/openclaw.json"
+chmod 700 "$HOME/.openclaw"
+chmod 600 "$HOME/.openclaw/openclaw.json"
+
+echo "== machine"
+echo "$(nproc) cores, $(uname -sr), $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "binary: $(ls -l "$oc" | awk '{print $5}') bytes; libraries:"
+ldd "$oc" | awk '{print "  " $1}'
+
+echo "== wall time (hyperfine, warm cache)"
+hyperfine -N --warmup 20 --runs 300 --style basic \
+    "$oc --version" \
+    "$oc config get agents.defaults.model.primary" \
+    "$oc config validate" 2>&1 | grep -E 'Benchmark|Time|Range'
+hyperfine -N --warmup 5 --runs 100 --style basic \
+    "$oc config set wizard.benchCounter 1" 2>&1 | grep -E 'Benchmark|Time|Range'
+
+echo "== peak RSS (KiB) and median wall time (us), 50 runs each"
+for args in "--version" "config get agents.defaults.model.primary" \
+    "config validate" "config set wizard.benchCounter 2"; do
+    # shellcheck disable=SC2086
+    printf '%-45s %s\n' "$args" "$("$root/$build/bench/maxrss" 50 "$oc" $args)"
+done
+
+if command -v valgrind >/dev/null 2>&1; then
+    echo "== instructions executed (callgrind)"
+    for args in "--version" "config get agents.defaults.model.primary"; do
+        # shellcheck disable=SC2086
+        n=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$oc" $args 2>&1 >/dev/null \
+            | sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
+        printf '%-45s %s\n' "$args" "$n"
+    done
+fi
+
+echo "== parser throughput"
+"$root/$build/bench/bench_json5"
