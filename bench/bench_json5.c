@@ -24,18 +24,21 @@ static void gen(struct buf *b, int agents)
                   "opus-4-5', fallbacks: ['anthropic/claude-sonnet-4-5'] "
                   "},\n      models: {\n");
     for (i = 0; i < agents; i++)
-        buf_addf(b, "        'anthropic/model-%d': { alias: 'm%d', params: "
-                    "{ cacheControlTtl: '1h', maxTokens: %d } },\n",
+        buf_addf(b,
+                 "        'anthropic/model-%d': { alias: 'm%d', params: "
+                 "{ cacheControlTtl: '1h', maxTokens: %d } },\n",
                  i, i, 1000 + i);
     buf_addstr(b, "      },\n    },\n    list: [\n");
     for (i = 0; i < agents; i++)
-        buf_addf(b, "      { id: 'agent-%d', workspace: '~/ws/%d', model: "
-                    "'anthropic/model-%d' }, // agent %d\n",
+        buf_addf(b,
+                 "      { id: 'agent-%d', workspace: '~/ws/%d', model: "
+                 "'anthropic/model-%d' }, // agent %d\n",
                  i, i, i, i);
     buf_addstr(b, "    ],\n  },\n  channels: {\n");
     for (i = 0; i < agents; i++)
-        buf_addf(b, "    \"c%d\": { enabled: true, botToken: \"tok-%d\", "
-                    "allowFrom: [\"+1555%07d\", 0x%x, .5] },\n",
+        buf_addf(b,
+                 "    \"c%d\": { enabled: true, botToken: \"tok-%d\", "
+                 "allowFrom: [\"+1555%07d\", 0x%x, .5] },\n",
                  i, i, i, i);
     buf_addstr(b, "  },\n  gateway: { mode: 'local', port: 18789 },\n}\n");
 }
