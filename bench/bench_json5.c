@@ -78,7 +78,7 @@ int main(void)
         struct config_problems p;
         struct strlist unknown = STRLIST_INIT;
         problems_init(&p);
-        config_validate(v, &p, &unknown, NULL);
+        config_validate(v, &p, &unknown, NULL, NULL);
         problems_release(&p);
         strlist_release(&unknown);
     }

@@ -36,11 +36,13 @@ static void exercise_config(json_t *root)
 {
     struct config_problems problems;
     struct strlist unknown = STRLIST_INIT, notes = STRLIST_INIT;
+    struct subst_marks marks = {0};
     json_t *red;
 
     problems_init(&problems);
-    subst_tree(root, &notes);
-    config_validate(root, &problems, &unknown, &notes);
+    subst_tree(root, &notes, &marks);
+    config_validate(root, &problems, &unknown, &notes, &marks);
+    subst_marks_release(&marks);
     red = config_redacted(root);
     json_decref(red);
     problems_release(&problems);

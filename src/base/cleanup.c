@@ -27,6 +27,8 @@ struct entry {
 };
 
 static struct entry table[CLEANUP_SLOTS];
+static volatile pid_t groups[8];
+static volatile pid_t group_owner[8];
 static const int caught[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 static struct sigaction previous[sizeof(caught) / sizeof(caught[0])];
 static bool installed;
@@ -103,12 +105,45 @@ void cleanup_remove(int slot)
     sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
+int cleanup_add_group(pid_t pgid)
+{
+    sigset_t old;
+    int i, slot = -1;
+
+    block_signals(&old);
+    for (i = 0; i < 8 && slot < 0; i++) {
+        if (groups[i])
+            continue;
+        groups[i] = pgid;
+        group_owner[i] = getpid();
+        slot = i;
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return slot;
+}
+
+void cleanup_remove_group(int slot)
+{
+    sigset_t old;
+
+    if (slot < 0 || slot >= 8)
+        return;
+    block_signals(&old);
+    groups[slot] = 0;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 /* Async-signal-safe: called from the handler. */
 static void run_entries(void)
 {
     pid_t me = getpid();
     int i;
 
+    for (i = 0; i < 8; i++) {
+        if (groups[i] && group_owner[i] == me)
+            kill(-groups[i], SIGKILL);
+        groups[i] = 0;
+    }
     for (i = 0; i < CLEANUP_SLOTS; i++) {
         if (!table[i].used || table[i].owner != me)
             continue;
@@ -131,18 +166,17 @@ static void on_signal(int sig)
 {
     size_t i;
 
-    run_entries();
     for (i = 0; i < sizeof(caught) / sizeof(caught[0]); i++) {
         if (caught[i] != sig)
             continue;
         sigaction(sig, &previous[i], NULL);
         if (previous[i].sa_handler != SIG_DFL &&
-            previous[i].sa_handler != SIG_IGN &&
             !(previous[i].sa_flags & SA_SIGINFO)) {
             previous[i].sa_handler(sig);
             return;
         }
     }
+    run_entries();
     raise(sig);
 }
 
@@ -162,6 +196,8 @@ void cleanup_install(void)
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
+    for (i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
+        sigaddset(&sa.sa_mask, caught[i]);
     for (i = 0; i < sizeof(caught) / sizeof(caught[0]); i++) {
         /* A signal the user chose to ignore (nohup) stays ignored. */
         if (sigaction(caught[i], NULL, &previous[i]) == 0 &&

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #define CLEANUP_EXPECT_MAX 160
 
@@ -32,9 +33,19 @@ bool cleanup_same_file(const char *path, const struct stat *st,
                        const char *expect);
 /* Forget a slot (the caller has deleted or committed the file). */
 void cleanup_remove(int slot);
+/* A child process group to SIGKILL if we exit or die first; returns a
+ * slot for cleanup_remove_group, or -1 if the table is full. */
+int cleanup_add_group(pid_t pgid);
+void cleanup_remove_group(int slot);
+
 /* Delete every file still registered by this process. */
 void cleanup_run(void);
-/* Signal handlers (chaining to previous ones) and atexit; idempotent. */
+/*
+ * Signal handlers and atexit; idempotent. On a fatal signal whose
+ * previous disposition was the default, clean up and re-raise; when
+ * someone else had installed a handler, leave the decision (and the
+ * files) to it: the process may carry on.
+ */
 void cleanup_install(void);
 
 #endif

@@ -14,16 +14,22 @@
 #include "base/str.h"
 #include "base/banned.h"
 
-int64_t clock_wall_ms(void)
+int64_t clock_real_wall_ms(void)
 {
     struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t clock_wall_ms(void)
+{
     const char *fake = getenv("OPENCLAW_TEST_NOW_MS");
     int64_t v;
 
     if (fake && !str_parse_int64(fake, 0, INT64_MAX, &v))
         return v;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return clock_real_wall_ms();
 }
 
 int64_t clock_mono_ms(void)

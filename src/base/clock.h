@@ -15,6 +15,9 @@
 #define CLOCK_ISO_MAX 32
 
 int64_t clock_wall_ms(void);
+/* The real wall clock, ignoring OPENCLAW_TEST_NOW_MS (locks use this:
+ * their timestamps are read by other processes). */
+int64_t clock_real_wall_ms(void);
 int64_t clock_mono_ms(void);
 void clock_sleep_ms(int64_t ms);
 

@@ -3,6 +3,7 @@
  * replacement (see fsx.h). The lock lives in fsx_lock.c.
  * Tested in tests/unit/test_fsx.c and tests/integration/test_crash_safety.sh.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -64,7 +66,8 @@ int fsx_read_file(const char *path, size_t max, struct buf *out,
     struct stat st;
     int fd, rc;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO planted at the path must not hang us. */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
         return oc_err_errno(err, errno == ENOENT ? OC_ENOENT : OC_EIO,
                             "cannot open '%s'", path);
@@ -72,6 +75,7 @@ int fsx_read_file(const char *path, size_t max, struct buf *out,
         close(fd);
         return oc_err_set(err, OC_EIO, "'%s' is not a regular file", path);
     }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     if ((uint64_t)st.st_size > max) {
         close(fd);
         return oc_err_set(err, OC_ETOOBIG,
@@ -224,23 +228,47 @@ static int write_and_rename(struct atomic_ctx *c, const void *data, size_t n,
     return 0;
 }
 
-/* Is name "<base>.[lock.]<pid>.<hex>.tmp" from a process that is gone? */
-static bool dead_temp(const char *name, const char *base)
+#define SWEEP_AGE_S 120
+
+/* n hex digits at p followed by ".tmp" and the end of the name. */
+static bool hex_tail(const char *p, size_t n)
 {
-    size_t lb = strlen(base);
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (!isxdigit((unsigned char)p[i]))
+            return false;
+    return !strcmp(p + n, ".tmp");
+}
+
+/*
+ * Is name one of our temp files ("<base>.<pid>.<16 hex>.tmp", or a lock's
+ * "<base>.lock.<pid>.<8 hex>.tmp") from a process that is gone? Other
+ * programs' temp files are never touched, and ours only once they are
+ * old enough that a writer in another pid namespace (whose live pid we
+ * cannot see) has long finished.
+ */
+static bool dead_temp(int dirfd, const char *name, const char *base)
+{
+    size_t lb = strlen(base), digits = 16;
     const char *p = name + lb + 1;
     char *end = NULL;
+    struct stat st;
     long pid;
 
-    if (strncmp(name, base, lb) != 0 || name[lb] != '.' || strlen(name) < 4 ||
-        strcmp(name + strlen(name) - 4, ".tmp") != 0)
+    if (strncmp(name, base, lb) != 0 || name[lb] != '.')
         return false;
-    if (!strncmp(p, "lock.", 5))
+    if (!strncmp(p, "lock.", 5)) {
         p += 5;
+        digits = 8;
+    }
     pid = strtol(p, &end, 10);
-    if (end == p || *end != '.' || pid <= 0 || pid == (long)getpid())
+    if (end == p || *end != '.' || pid <= 0 || !hex_tail(end + 1, digits))
         return false;
-    return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+    if (pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+        return false;
+    return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+           time(NULL) - st.st_mtime > SWEEP_AGE_S;
 }
 
 /*
@@ -259,7 +287,7 @@ static void sweep_dead_temps(int dirfd, const char *base)
         return;
     }
     while ((e = readdir(d)))
-        if (dead_temp(e->d_name, base))
+        if (dead_temp(dirfd, e->d_name, base))
             unlinkat(dirfd, e->d_name, 0);
     closedir(d);
 }

@@ -159,7 +159,7 @@ static bool pid_alive(long pid)
 
 static bool lock_is_stale(const struct lock_info *li, int stale_ms)
 {
-    int64_t now = clock_wall_ms();
+    int64_t now = clock_real_wall_ms();
 
     if (!li->exists)
         return false;
@@ -254,7 +254,7 @@ static int write_payload(int fd, char *text, size_t textsz)
     char ts[CLOCK_ISO_MAX];
     int n;
 
-    clock_iso8601(clock_wall_ms(), ts, sizeof(ts));
+    clock_iso8601(clock_real_wall_ms(), ts, sizeof(ts));
     n = snprintf(text, textsz, "{\n  \"pid\": %ld,\n  \"createdAt\": \"%s\"\n}",
                  (long)getpid(), ts);
     return write(fd, text, (size_t)n) == n ? 0 : -1;

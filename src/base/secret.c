@@ -4,8 +4,10 @@
  */
 #include <ctype.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/secret.h"
 #include "base/str.h"
@@ -159,9 +161,8 @@ static size_t bearer_at(const char *s, size_t i)
     return j - (i + 7) >= 8 ? j - i : 0;
 }
 
-/* Replace s[i..i+len) by its mask; the mask is never longer than 19 bytes
- * for ASCII tokens, and tokens are at least 12 bytes, so this only shrinks
- * or keeps the string short enough to edit in place. */
+/* Replace s[i..i+len) (8 bytes or more) by its mask, in place; returns
+ * the new length, which is never more than len. */
 static size_t mask_in_place(char *s, size_t i, size_t len)
 {
     char m[SECRET_MASK_MAX];
@@ -169,16 +170,70 @@ static size_t mask_in_place(char *s, size_t i, size_t len)
 
     secret_mask(s + i, len, m, sizeof(m));
     ml = strlen(m);
-    if (ml > len)
-        return len;
+    if (ml > len) {
+        /* 17-18 byte values: their mask would not fit; show less. */
+        snprintf(m, sizeof(m), "%.2s...%.2s", s + i, s + i + len - 2);
+        ml = strlen(m);
+    }
     memcpy(s + i, m, ml);
     memmove(s + i + ml, s + i + len, rest + 1);
     return ml;
 }
 
+/* Does a credential name end at s[i-1] ("token", "apiKey", "password",
+ * "x-api-key", ...)? */
+static bool secret_name_before(const char *s, size_t i)
+{
+    static const char *const names[] = {
+        "token", "key", "secret", "password", "passwd", "authorization", NULL};
+    size_t k, n;
+
+    for (k = 0; names[k]; k++) {
+        n = strlen(names[k]);
+        if (i >= n && !strncasecmp(s + i - n, names[k], n))
+            return true;
+    }
+    return false;
+}
+
+/* "token=VALUE", "key: VALUE", "\"apiKey\": \"VALUE\"": the offset of
+ * VALUE and its length (at least 8), or 0. */
+static size_t assigned_value_at(const char *s, size_t i, size_t *start)
+{
+    size_t j = i, k;
+
+    if (!secret_name_before(s, i))
+        return 0;
+    if (s[j] == '"' || s[j] == '\'')
+        j++;
+    while (s[j] == ' ')
+        j++;
+    if (s[j] != '=' && s[j] != ':')
+        return 0;
+    j++;
+    while (s[j] == ' ' || s[j] == '"' || s[j] == '\'')
+        j++;
+    for (k = j; s[k] && is_token_char(s[k]); k++)
+        ;
+    *start = j;
+    return k - j >= 8 ? k - j : 0;
+}
+
+/* A run of 32 or more hex digits (gateway tokens are 48). */
+static size_t hex_run_at(const char *s, size_t i)
+{
+    size_t j = i;
+
+    if (i > 0 && isalnum((unsigned char)s[i - 1]))
+        return 0;
+    while (isxdigit((unsigned char)s[j]))
+        j++;
+    return j - i >= 32 && !isalnum((unsigned char)s[j]) ? j - i : 0;
+}
+
 void secret_redact_text(char *s)
 {
-    size_t i = 0, len;
+    size_t i = 0, len, start;
 
     while (s[i]) {
         len = bearer_at(s, i);
@@ -186,7 +241,14 @@ void secret_redact_text(char *s)
             i += 7 + mask_in_place(s, i + 7, len - 7);
             continue;
         }
+        len = assigned_value_at(s, i, &start);
+        if (len) {
+            i = start + mask_in_place(s, start, len);
+            continue;
+        }
         len = token_at(s, i);
+        if (!len)
+            len = hex_run_at(s, i);
         i += len ? mask_in_place(s, i, len) : 1;
     }
 }

@@ -33,9 +33,11 @@ void secret_wipe(void *p, size_t n);
 void secret_mask(const char *p, size_t n, char *out, size_t outsz);
 
 /*
- * Replace anything in s that looks like a credential (sk-..., Bearer
- * tokens, long hex/base64 runs after "token=" or "key=") with its mask, in
- * place; used on every log line as a last line of defence.
+ * Replace anything in s that looks like a credential with its mask, in
+ * place: "sk-..." tokens, "Bearer <token>", the value after a credential
+ * name ("token=...", "apiKey: ...", "x-api-key: ...", 8 characters or
+ * more) and runs of 32+ hex digits. Used on every log line and every
+ * error message as a last line of defence.
  */
 void secret_redact_text(char *s);
 

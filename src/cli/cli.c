@@ -11,6 +11,7 @@
 
 #include "base/fsx.h"
 #include "base/log.h"
+#include "base/secret.h"
 #include "cli/cli.h"
 #include "cli/cmd.h"
 #include "cli/commands.h"
@@ -58,6 +59,18 @@ const struct oc_paths *cli_paths(struct cli_ctx *ctx)
     return &ctx->paths;
 }
 
+void cli_reresolve_config_path(struct cli_ctx *ctx)
+{
+    struct oc_paths fresh;
+
+    if (!ctx->paths_ready || paths_resolve(&fresh, NULL))
+        return;
+    free(ctx->paths.config_path);
+    ctx->paths.config_path = fresh.config_path;
+    fresh.config_path = NULL;
+    paths_release(&fresh);
+}
+
 char *cli_display_path(struct cli_ctx *ctx, const char *abs)
 {
     return paths_shorten(cli_paths(ctx), abs);
@@ -69,10 +82,12 @@ static void vreport(const char *label, enum term_style style, const char *fmt,
 static void vreport(const char *label, enum term_style style, const char *fmt,
                     va_list ap)
 {
-    fprintf(stderr, "openclaw: %s%s%s: ", term_on(stderr, style), label,
-            term_off(stderr));
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    char line[4096];
+
+    vsnprintf(line, sizeof(line), fmt, ap);
+    secret_redact_text(line);
+    fprintf(stderr, "openclaw: %s%s%s: %s\n", term_on(stderr, style), label,
+            term_off(stderr), line);
 }
 
 int cli_error(const char *fmt, ...)

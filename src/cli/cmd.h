@@ -52,6 +52,8 @@ bool cli_flag(const struct cli_ctx *ctx, const char *name);
 
 /* Resolved paths (resolved on first use; exits the program on failure). */
 const struct oc_paths *cli_paths(struct cli_ctx *ctx);
+/* Re-read OPENCLAW_CONFIG_PATH (after a .env layer set it). */
+void cli_reresolve_config_path(struct cli_ctx *ctx);
 /* paths_shorten with ctx's paths (caller frees). */
 char *cli_display_path(struct cli_ctx *ctx, const char *abs);
 

@@ -24,7 +24,7 @@ static void print_value(json_t *v, bool as_json)
         return;
     }
     s = jsonx_dumps(v, 2);
-    printf("%s\n", s);
+    printf("%s\n", s ? s : "null");
     free(s);
 }
 
@@ -42,7 +42,7 @@ static int run_get(struct cli_ctx *ctx)
     if (!rc)
         rc = cli_require_valid(ctx, &cfg);
     if (!rc) {
-        shown = config_redacted(cfg.root);
+        shown = config_redacted(cfg.expanded);
         v = cpath_get(shown, &path);
         if (v)
             print_value(v, cli_flag(ctx, "json"));
@@ -117,7 +117,7 @@ static int validate_json(struct cli_ctx *ctx, const struct config *cfg)
         json_object_set_new(o, "warnings", strings_json(&cfg->warnings));
     }
     s = jsonx_dumps(o, 2);
-    printf("%s\n", s);
+    printf("%s\n", s ? s : "{}");
     free(s);
     json_decref(o);
     return valid ? CLI_OK : CLI_FAIL;

@@ -20,6 +20,10 @@ void cli_load_env(struct cli_ctx *ctx)
         log_warn("%s", oc_err_msg(&err));
     if (env_load_state_dotenv(cli_paths(ctx), &err))
         log_warn("%s", oc_err_msg(&err));
+    /* The state .env may name the config file (it cannot move the state
+     * dir it lives in). */
+    if (env_origin("OPENCLAW_CONFIG_PATH", NULL) == ENV_SRC_STATE_DOTENV)
+        cli_reresolve_config_path(ctx);
 }
 
 int cli_load_config(struct cli_ctx *ctx, struct config *cfg, unsigned flags)

@@ -25,6 +25,7 @@ void config_init(struct config *cfg)
     strlist_init(&cfg->unknown);
     strlist_init(&cfg->warnings);
     cfg->root = json_object();
+    cfg->expanded = json_object();
 }
 
 static void clear_results(struct config *cfg)
@@ -33,13 +34,16 @@ static void clear_results(struct config *cfg)
     strlist_release(&cfg->unknown);
     strlist_release(&cfg->warnings);
     json_decref(cfg->root);
+    json_decref(cfg->expanded);
     cfg->root = json_object();
+    cfg->expanded = json_object();
 }
 
 void config_release(struct config *cfg)
 {
     clear_results(cfg);
     json_decref(cfg->root);
+    json_decref(cfg->expanded);
     json_decref(cfg->raw);
     free(cfg->path);
     memset(cfg, 0, sizeof(*cfg));
@@ -75,6 +79,7 @@ static int parse_main(struct config *cfg, const struct buf *text)
 
 int config_resolve(struct config *cfg, unsigned flags)
 {
+    struct subst_marks marks = {0};
     json_t *root;
 
     clear_results(cfg);
@@ -87,8 +92,12 @@ int config_resolve(struct config *cfg, unsigned flags)
     }
     if (flags & CONFIG_APPLY_ENV)
         env_apply_config(root, cfg->path);
-    subst_tree(root, &cfg->warnings);
-    config_validate(root, &cfg->problems, &cfg->unknown, &cfg->warnings);
+    json_decref(cfg->expanded);
+    cfg->expanded = json_deep_copy(root);
+    subst_tree(root, &cfg->warnings, &marks);
+    config_validate(root, &cfg->problems, &cfg->unknown, &cfg->warnings,
+                    &marks);
+    subst_marks_release(&marks);
     json_decref(cfg->root);
     cfg->root = root;
     return cfg->problems.n ? OC_EINVAL : 0;

@@ -28,6 +28,8 @@ struct config {
     json_t *raw;       /* the main file as parsed (no includes, no ${VAR}),
                           NULL when missing or unparsable */
     json_t *root;      /* resolved view; an empty object when unusable */
+    json_t *expanded;  /* resolved view before ${VAR} substitution: what
+                          may be shown (it holds no substituted secret) */
     struct config_problems problems; /* errors: the config is invalid */
     struct strlist unknown;  /* key paths not used by this implementation */
     struct strlist warnings; /* missing env vars and advisory notes */

@@ -156,7 +156,48 @@ static bool rest_is_comment(const struct cur *c, size_t j)
     return j >= c->n || c->s[j] == '\n' || c->s[j] == '#';
 }
 
-/* Expand \n and \r (double-quoted values only), then hand over. */
+/*
+ * The closing quote of a quoted value at c->i, as dotenv's pattern
+ * '(?:\\'|[^'])*' finds it with backtracking: any quote up to the first
+ * unescaped one may close the value, the furthest one followed only by a
+ * comment wins. 0 when none works (the value is then read unquoted).
+ */
+static size_t closing_quote(const struct cur *c)
+{
+    char q = c->s[c->i];
+    size_t j, best = 0;
+
+    for (j = c->i + 1; j < c->n; j++) {
+        if (c->s[j] != q)
+            continue;
+        if (rest_is_comment(c, j + 1))
+            best = j;
+        if (c->s[j - 1] != '\\')
+            break;
+    }
+    return best;
+}
+
+/* The raw text of the value: a quoted value with its quotes, or the
+ * rest of the line up to a comment. */
+static void raw_value(struct cur *c, const char **p, size_t *n)
+{
+    size_t start = c->i, close = 0;
+
+    if (peek(c) == '"' || peek(c) == '\'' || peek(c) == '`')
+        close = closing_quote(c);
+    if (close) {
+        while (c->i <= close)
+            advance(c);
+    } else {
+        while (!at_end(c) && peek(c) != '\n' && peek(c) != '#')
+            advance(c);
+    }
+    *p = c->s + start;
+    *n = c->i - start;
+}
+
+/* Expand \n and \r, as dotenv does for double-quoted values only. */
 static char *unescape_dq(const char *p, size_t n)
 {
     struct buf b;
@@ -174,47 +215,22 @@ static char *unescape_dq(const char *p, size_t n)
     return buf_detach(&b, NULL);
 }
 
-/* A quoted value starting at the quote; NULL when it does not close
- * properly (the caller then reads it unquoted). */
-static char *quoted_value(struct cur *c)
-{
-    char q = peek(c);
-    size_t j = c->i + 1, start = j;
-
-    while (j < c->n && c->s[j] != q) {
-        if (c->s[j] == '\\' && j + 1 < c->n && c->s[j + 1] == q)
-            j++;
-        j++;
-    }
-    if (j >= c->n || !rest_is_comment(c, j + 1))
-        return NULL;
-    while (c->i <= j)
-        advance(c);
-    if (q == '"')
-        return unescape_dq(c->s + start, j - start);
-    return xmemdupz(c->s + start, j - start);
-}
-
-static char *unquoted_value(struct cur *c)
-{
-    size_t start = c->i, n;
-    const char *p;
-
-    while (!at_end(c) && peek(c) != '\n' && peek(c) != '#')
-        advance(c);
-    p = c->s + start;
-    n = c->i - start;
-    str_trim_view(&p, &n);
-    return xmemdupz(p, n);
-}
-
+/* dotenv's post-processing: trim; strip one pair of matching outer
+ * quotes; expand escapes when the value began with a double quote. */
 static char *read_value(struct cur *c)
 {
-    char *v = NULL;
+    const char *p;
+    size_t n;
+    char q;
 
-    if (peek(c) == '"' || peek(c) == '\'' || peek(c) == '`')
-        v = quoted_value(c);
-    return v ? v : unquoted_value(c);
+    raw_value(c, &p, &n);
+    str_trim_view(&p, &n);
+    q = n ? p[0] : '\0';
+    if (n >= 2 && (q == '"' || q == '\'' || q == '`') && p[n - 1] == q) {
+        p++;
+        n -= 2;
+    }
+    return q == '"' ? unescape_dq(p, n) : xmemdupz(p, n);
 }
 
 static void bad_line(struct dotenv *d, int line)

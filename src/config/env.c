@@ -28,6 +28,9 @@ struct origin {
 
 static struct origin *origins;
 static size_t norigins, corigins;
+static char **base_env; /* the process environment before any layer */
+
+extern char **environ;
 static struct env_refusal *refusals;
 static size_t nrefusals, crefusals;
 
@@ -78,6 +81,11 @@ static bool in_provider_table(const char *key)
     return false;
 }
 
+bool env_is_provider_key(const char *key)
+{
+    return in_provider_table(key);
+}
+
 bool env_is_credential_key(const char *key)
 {
     static const char *const suffixes[] = {
@@ -95,11 +103,33 @@ bool env_is_credential_key(const char *key)
 
 bool env_is_dangerous_key(const char *key)
 {
-    static const char *const exact[] = {
-        "NODE_OPTIONS",  "NODE_PATH",    "PYTHONPATH", "PYTHONHOME", "PERL5LIB",
-        "RUBYLIB",       "BASH_ENV",     "ENV",        "SHELL",      "IFS",
-        "SSLKEYLOGFILE", "OPENSSL_CONF", "GCONV_PATH", "LOCPATH",    "HOME",
-        "PATH",          "ZDOTDIR",      NULL};
+    static const char *const exact[] = {"NODE_OPTIONS",
+                                        "NODE_PATH",
+                                        "PYTHONPATH",
+                                        "PYTHONHOME",
+                                        "PERL5LIB",
+                                        "RUBYLIB",
+                                        "BASH_ENV",
+                                        "ENV",
+                                        "SHELL",
+                                        "IFS",
+                                        "SSLKEYLOGFILE",
+                                        "OPENSSL_CONF",
+                                        "GCONV_PATH",
+                                        "LOCPATH",
+                                        "HOME",
+                                        "PATH",
+                                        "ZDOTDIR",
+                                        "SHELLOPTS",
+                                        "BASHOPTS",
+                                        "PS4",
+                                        "PS1",
+                                        "PROMPT_COMMAND",
+                                        "BASH_XTRACEFD",
+                                        "CDPATH",
+                                        "GLOBIGNORE",
+                                        "HISTFILE",
+                                        NULL};
     static const char *const prefixes[] = {"LD_", "DYLD_", "BASH_FUNC_",
                                            "MALLOC_", NULL};
     size_t i;
@@ -135,7 +165,8 @@ static const char *cwd_refusal_reason(const char *key)
     if (env_is_credential_key(key))
         return "provider credentials are not read from a working "
                "directory's .env";
-    if (str_has_prefix(key, "OPENCLAW_") || str_has_prefix(key, "CLAWDBOT_"))
+    if (str_has_prefix(key, "OPENCLAW_") || str_has_prefix(key, "CLAWDBOT_") ||
+        str_has_prefix(key, "CLAWHUB_"))
         return "OPENCLAW_* settings are not read from a working "
                "directory's .env";
     if (str_has_suffix(key, "_BASE_URL"))
@@ -213,6 +244,27 @@ void env_record_refusal(const char *key, const char *file, int line,
     r->reason = reason;
 }
 
+/* Remember the environment as the user gave it, before any layer adds
+ * to it: the login shell import runs with that, never with keys a
+ * working-directory .env supplied. */
+static void snapshot_base(void)
+{
+    size_t n = 0, i;
+
+    if (base_env)
+        return;
+    while (environ && environ[n])
+        n++;
+    base_env = xcalloc(n + 1, sizeof(*base_env));
+    for (i = 0; i < n; i++)
+        base_env[i] = xstrdup(environ[i]);
+}
+
+char *const *env_base_environ(void)
+{
+    return base_env ? base_env : environ;
+}
+
 bool env_is_missing(const char *key)
 {
     const char *v = getenv(key);
@@ -223,6 +275,10 @@ bool env_is_missing(const char *key)
 bool env_set_missing(const char *key, const char *value, enum env_src src,
                      const char *file)
 {
+    snapshot_base();
+    /* Test hooks come from the process environment only. */
+    if (str_has_prefix(key, "OPENCLAW_TEST_"))
+        return false;
     if (!env_is_missing(key) || !*value)
         return false;
     if (setenv(key, value, 1) != 0)
@@ -360,6 +416,10 @@ void env_reset(void)
         free(refusals[i].key);
         free(refusals[i].file);
     }
+    for (i = 0; base_env && base_env[i]; i++)
+        free(base_env[i]);
+    free(base_env);
+    base_env = NULL;
     free(origins);
     free(refusals);
     origins = NULL;

@@ -72,6 +72,8 @@ const struct env_refusal *env_refusal_at(size_t i);
 /* Env vars that carry a provider's credential, in lookup order
  * (NULL-terminated; an empty list for unknown providers). */
 const char *const *env_provider_keys(const char *provider);
+/* Is key one of the provider credential variables above? */
+bool env_is_provider_key(const char *key);
 /* Is key a provider credential (known list or *_API_KEY(S), *_TOKEN...)? */
 bool env_is_credential_key(const char *key);
 /* Is key never taken from a workspace .env or the config env block? */

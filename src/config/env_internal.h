@@ -16,5 +16,7 @@ bool env_set_missing(const char *key, const char *value, enum env_src src,
 void env_record_refusal(const char *key, const char *file, int line,
                         const char *reason);
 void env_shell_reset(void);
+/* The environment before any layer was applied (what the user gave us). */
+char *const *env_base_environ(void);
 
 #endif

@@ -22,20 +22,31 @@ struct ictx {
     struct strlist roots; /* real paths includes may live under */
     struct strlist stack; /* real paths being included, for cycles */
     struct config_problems *problems;
+    const char *main_file; /* as named (may be a symlink) */
+    char *main_real_dir;   /* directory of the file it resolves to */
 };
 
 static int resolve_value(json_t **slot, const char *file, struct ictx *c,
                          int depth);
 
+/* Allowed roots: the directory of the config as named and of the file it
+ * resolves to (a symlinked config may include files next to either), and
+ * OPENCLAW_INCLUDE_ROOTS. */
 static void add_roots(struct ictx *c, const char *main_file)
 {
     char *dir = path_dirname(main_file), *real = path_realpath(dir);
     const char *env = getenv("OPENCLAW_INCLUDE_ROOTS");
-    char *copy, *tok, *save = NULL;
+    char *copy, *tok, *save = NULL, *target = path_realpath(main_file);
 
     strlist_push(&c->roots, real ? real : dir);
     free(real);
     free(dir);
+    if (target) {
+        dir = path_dirname(target);
+        strlist_push(&c->roots, dir);
+        free(dir);
+        free(target);
+    }
     if (!env || !*env)
         return;
     copy = xstrdup(env);
@@ -71,26 +82,45 @@ static int fail(struct ictx *c, const char *file, const char *fmt, ...)
     return OC_EPARSE;
 }
 
+/*
+ * Where name (from file) is: relative to file's directory, and for the
+ * main config, if it is a symlink and nothing is there, relative to the
+ * directory of the file it points to (a config kept with its includes in
+ * a dotfiles directory).
+ */
+static char *find_include(const char *name, const char *file,
+                          const struct ictx *c)
+{
+    char *dir = path_dirname(file), *joined = path_join(dir, name);
+    char *real = path_realpath(joined);
+
+    free(joined);
+    free(dir);
+    if (!real && c->main_real_dir && !strcmp(file, c->main_file) &&
+        name[0] != '/') {
+        joined = path_join(c->main_real_dir, name);
+        real = path_realpath(joined);
+        free(joined);
+    }
+    return real;
+}
+
 /* Absolute, symlink-free path of an include named in file. */
 static char *locate(const char *name, const char *file, struct ictx *c)
 {
-    char *dir = path_dirname(file), *joined, *real;
+    char *real = find_include(name, file, c);
 
-    joined = path_join(dir, name);
-    real = path_realpath(joined);
     if (!real)
         problems_add(c->problems, IN_FILE(file, 0, 0),
                      "$include file not found: %s (%s)", name,
                      errno == ENOENT ? "no such file" : "cannot resolve");
-    else if (!inside_roots(c, real))
+    else if (!inside_roots(c, real)) {
         problems_add(c->problems, IN_FILE(file, 0, 0),
                      "$include '%s' is outside the config directory; add "
                      "its directory to OPENCLAW_INCLUDE_ROOTS to allow it",
                      name);
-    if (real && !inside_roots(c, real))
         FREE_AND_NULL(real);
-    free(joined);
-    free(dir);
+    }
     return real;
 }
 
@@ -278,7 +308,7 @@ bool include_present(json_t *v)
 int include_resolve(json_t **root, const char *main_file,
                     struct config_problems *problems)
 {
-    struct ictx c = {STRLIST_INIT, STRLIST_INIT, problems};
+    struct ictx c = {STRLIST_INIT, STRLIST_INIT, problems, main_file, NULL};
     char *real = path_realpath(main_file);
     int rc;
 
@@ -286,11 +316,16 @@ int include_resolve(json_t **root, const char *main_file,
         free(real);
         return 0;
     }
+    if (real)
+        c.main_real_dir = path_dirname(real);
     add_roots(&c, main_file);
     strlist_push(&c.stack, real ? real : main_file);
-    rc = resolve_value(root, real ? real : main_file, &c, 0);
+    /* Relative includes of the main file resolve against the directory
+     * it was named in, as OpenClaw resolves them. */
+    rc = resolve_value(root, main_file, &c, 0);
     strlist_release(&c.stack);
     strlist_release(&c.roots);
+    free(c.main_real_dir);
     free(real);
     return rc;
 }

@@ -72,10 +72,21 @@ bool paths_valid_profile_name(const char *name)
     return true;
 }
 
+/* setenv unless the variable holds a real value already ("", blank,
+ * "undefined" and "null" count as unset, as everywhere else). */
+static void set_default(const char *name, const char *value)
+{
+    char *cur = env_value(name);
+
+    if (!cur)
+        setenv(name, value, 1);
+    free(cur);
+}
+
 int paths_apply_profile(const char *name, bool dev, struct oc_err *err)
 {
+    char *home, *state, *config, *chosen;
     bool ov;
-    char *home, *state, *config;
 
     if (dev)
         name = "dev";
@@ -90,12 +101,16 @@ int paths_apply_profile(const char *name, bool dev, struct oc_err *err)
     state = strcmp(name, "default") == 0
                 ? xasprintf("%s/.openclaw", home)
                 : xasprintf("%s/.openclaw-%s", home, name);
-    setenv("OPENCLAW_PROFILE", name, 0);
-    setenv("OPENCLAW_STATE_DIR", state, 0);
-    config = path_join(getenv("OPENCLAW_STATE_DIR"), "openclaw.json");
-    setenv("OPENCLAW_CONFIG_PATH", config, 0);
+    set_default("OPENCLAW_PROFILE", name);
+    set_default("OPENCLAW_STATE_DIR", state);
+    chosen = env_value("OPENCLAW_STATE_DIR");
+    config = path_expand_tilde(chosen, home);
+    free(chosen);
+    chosen = path_join(config, "openclaw.json");
+    set_default("OPENCLAW_CONFIG_PATH", chosen);
     if (dev)
-        setenv("OPENCLAW_GATEWAY_PORT", "19001", 0);
+        set_default("OPENCLAW_GATEWAY_PORT", "19001");
+    free(chosen);
     free(config);
     free(state);
     free(home);

@@ -1,8 +1,10 @@
 /*
- * The login-shell import (env layer 5): run the user's login shell once
- * with a deadline, read `env -0`, and set the expected credential keys
- * that are still missing. Tested in tests/unit/test_env.c with a fake
- * shell.
+ * The login-shell import (env layer 5): run the user's login shell once,
+ * with the environment the user gave us (never keys a working-directory
+ * .env added) and a deadline, read `env -0`, and set the expected
+ * credential keys that are still missing. The shell runs in its own
+ * process group, dies with us, and is always reaped.
+ * Tested in tests/unit/test_env.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,10 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/cleanup.h"
 #include "base/clock.h"
 #include "base/secret.h"
 #include "base/str.h"
@@ -24,6 +28,7 @@
 
 #define SHELL_OUTPUT_MAX         ((size_t)2 << 20)
 #define SHELL_DEFAULT_TIMEOUT_MS 15000
+#define SHELL_MAX_TIMEOUT_MS     600000
 
 static struct strlist applied = STRLIST_INIT;
 
@@ -61,32 +66,18 @@ bool env_shell_enabled(const json_t *root)
     return json_is_true(json_object_get(se, "enabled"));
 }
 
-/* The keys the import may set: every provider credential and the gateway
+/* The keys the import may set: provider credentials and the gateway
  * token/password. */
 static bool expected_key(const char *key)
 {
-    static const char *const providers[] = {
-        "anthropic", "openrouter", "openai",   "google",         "groq",
-        "mistral",   "xai",        "deepseek", "together",       "cerebras",
-        "zai",       "minimax",    "moonshot", "github-copilot", NULL};
-    size_t i, j;
-
-    if (!strcmp(key, "OPENCLAW_GATEWAY_TOKEN") ||
-        !strcmp(key, "OPENCLAW_GATEWAY_PASSWORD"))
-        return true;
-    for (i = 0; providers[i]; i++) {
-        const char *const *keys = env_provider_keys(providers[i]);
-        for (j = 0; keys[j]; j++)
-            if (!strcmp(keys[j], key))
-                return true;
-    }
-    return false;
+    return env_is_provider_key(key) || !strcmp(key, "OPENCLAW_GATEWAY_TOKEN") ||
+           !strcmp(key, "OPENCLAW_GATEWAY_PASSWORD");
 }
 
 static bool any_expected_set(void)
 {
-    char **e;
     char name[256];
+    char **e;
     size_t n;
 
     for (e = environ; *e; e++) {
@@ -104,14 +95,14 @@ static bool any_expected_set(void)
 static int64_t timeout_ms(const json_t *root)
 {
     const json_t *t = json_object_get(shell_block(root), "timeoutMs");
-    int64_t v;
+    int64_t v = SHELL_DEFAULT_TIMEOUT_MS;
 
     if (json_is_integer(t) && json_integer_value(t) > 0)
-        return json_integer_value(t);
-    if (!str_parse_int64(getenv("OPENCLAW_SHELL_ENV_TIMEOUT_MS"), 1, INT64_MAX,
-                         &v))
-        return v;
-    return SHELL_DEFAULT_TIMEOUT_MS;
+        v = json_integer_value(t);
+    else if (str_parse_int64(getenv("OPENCLAW_SHELL_ENV_TIMEOUT_MS"), 1,
+                             INT64_MAX, &v))
+        v = SHELL_DEFAULT_TIMEOUT_MS;
+    return v > SHELL_MAX_TIMEOUT_MS ? SHELL_MAX_TIMEOUT_MS : v;
 }
 
 /* $SHELL when absolute and listed in /etc/shells, else /bin/sh. */
@@ -134,16 +125,35 @@ static char *login_shell(void)
     return xstrdup(ok ? sh : "/bin/sh");
 }
 
-static void exec_shell(const char *shell, int out_fd)
+/* The base environment without ZDOTDIR (as OpenClaw runs the shell). */
+static char **child_env(void)
 {
-    int devnull = open("/dev/null", O_RDWR);
+    char *const *base = env_base_environ();
+    size_t n = 0, i, k = 0;
+    char **out;
 
+    while (base[n])
+        n++;
+    out = xcalloc(n + 1, sizeof(*out));
+    for (i = 0; i < n; i++)
+        if (strncmp(base[i], "ZDOTDIR=", 8) != 0)
+            out[k++] = base[i];
+    return out;
+}
+
+/* In the child: never returns. */
+static void exec_shell(const char *shell, int out_fd, char **envp)
+{
+    int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+    char login[] = "-l", cflag[] = "-c", cmd[] = "env -0";
+    char *argv[] = {xstrdup(shell), login, cflag, cmd, NULL};
+
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     setpgid(0, 0);
     dup2(devnull, 0);
     dup2(out_fd, 1);
     dup2(devnull, 2);
-    unsetenv("ZDOTDIR");
-    execl(shell, shell, "-l", "-c", "env -0", (char *)NULL);
+    execve(shell, argv, envp);
     _exit(127);
 }
 
@@ -152,16 +162,16 @@ static int read_with_deadline(int fd, int64_t deadline, struct buf *out)
 {
     struct pollfd pfd = {.fd = fd, .events = POLLIN};
     char chunk[8192];
+    int64_t left;
     ssize_t n;
-    int left;
 
     for (;;) {
-        left = (int)(deadline - clock_mono_ms());
+        left = deadline - clock_mono_ms();
         if (left <= 0)
             return OC_ETIMEDOUT;
-        if (poll(&pfd, 1, left) < 0 && errno != EINTR)
+        if (poll(&pfd, 1, (int)left) < 0 && errno != EINTR)
             return OC_EIO;
-        if (!(pfd.revents & (POLLIN | POLLHUP)))
+        if (!(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
             continue;
         n = read(fd, chunk, sizeof(chunk));
         if (n == 0)
@@ -171,6 +181,29 @@ static int read_with_deadline(int fd, int64_t deadline, struct buf *out)
         if (n > 0 && buf_add(out, chunk, (size_t)n))
             return OC_ETOOBIG;
     }
+}
+
+/* Wait for the shell until the deadline, then kill its group: the wait
+ * is never unbounded, and no descendant outlives the import. */
+static int reap(pid_t pid, int64_t deadline)
+{
+    int status = 0;
+
+    while (clock_mono_ms() < deadline) {
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid) {
+            kill(-pid, SIGKILL);
+            return status;
+        }
+        if (r < 0 && errno != EINTR)
+            return -1;
+        clock_sleep_ms(5);
+    }
+    kill(-pid, SIGKILL);
+    kill(pid, SIGKILL);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    return -1;
 }
 
 static void import_output(const struct buf *out)
@@ -190,37 +223,47 @@ static void import_output(const struct buf *out)
     }
 }
 
-static int run_shell(const char *shell, int64_t tmo, struct buf *out,
-                     struct oc_err *err)
+static int report(struct oc_err *err, int rc, int status, const char *shell,
+                  int64_t tmo)
 {
-    int fds[2], status, rc;
-    pid_t pid;
-
-    if (pipe2(fds, O_CLOEXEC) != 0)
-        return oc_err_errno(err, OC_EIO, "cannot create a pipe");
-    pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        return oc_err_errno(err, OC_EIO, "cannot start '%s'", shell);
-    }
-    if (pid == 0)
-        exec_shell(shell, fds[1]);
-    close(fds[1]);
-    rc = read_with_deadline(fds[0], clock_mono_ms() + tmo, out);
-    close(fds[0]);
-    if (rc)
-        kill(-pid, SIGKILL);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
     if (rc == OC_ETIMEDOUT)
         return oc_err_set(err, rc, "'%s -l' did not finish within %lld ms",
                           shell, (long long)tmo);
     if (rc)
         return oc_err_set(err, rc, "cannot read the output of '%s -l'", shell);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
         return oc_err_set(err, OC_EIO, "'%s -l -c \"env -0\"' failed", shell);
     return 0;
+}
+
+static int run_shell(const char *shell, int64_t tmo, struct buf *out,
+                     struct oc_err *err)
+{
+    int64_t deadline = clock_mono_ms() + tmo;
+    char **envp = child_env();
+    int fds[2], rc, slot, status;
+    pid_t pid;
+
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        free(envp);
+        return oc_err_errno(err, OC_EIO, "cannot create a pipe");
+    }
+    pid = fork();
+    if (pid == 0)
+        exec_shell(shell, fds[1], envp);
+    free(envp);
+    close(fds[1]);
+    if (pid < 0) {
+        close(fds[0]);
+        return oc_err_errno(err, OC_EIO, "cannot start '%s'", shell);
+    }
+    setpgid(pid, pid);
+    slot = cleanup_add_group(pid);
+    rc = read_with_deadline(fds[0], deadline, out);
+    close(fds[0]);
+    status = reap(pid, rc == OC_ETIMEDOUT ? 0 : deadline);
+    cleanup_remove_group(slot);
+    return report(err, rc, status, shell, tmo);
 }
 
 int env_shell_import(const json_t *root, struct oc_err *err)

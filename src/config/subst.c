@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/secret.h"
 #include "base/xalloc.h"
 #include "config/subst.h"
 #include "base/banned.h"
@@ -59,44 +60,87 @@ char *subst_string(const char *s, struct strlist *missing)
     return buf_detach(&b, NULL);
 }
 
-static void walk(json_t *v, struct buf *path, struct strlist *warnings)
+void subst_marks_release(struct subst_marks *m)
+{
+    free(m->v);
+    memset(m, 0, sizeof(*m));
+}
+
+bool subst_marks_has(const struct subst_marks *m, const json_t *v)
+{
+    size_t i;
+
+    for (i = 0; m && i < m->n; i++)
+        if (m->v[i] == v)
+            return true;
+    return false;
+}
+
+static void mark(struct subst_marks *m, const json_t *v)
+{
+    if (!m)
+        return;
+    if (m->n == m->cap) {
+        m->cap = m->cap ? m->cap * 2 : 8;
+        m->v = xreallocarray(m->v, m->cap, sizeof(const json_t *));
+    }
+    m->v[m->n++] = v;
+}
+
+struct walk_ctx {
+    struct buf path;
+    struct strlist *warnings;
+    struct subst_marks *marks;
+};
+
+static void subst_leaf(json_t *v, struct walk_ctx *c)
 {
     struct strlist missing = STRLIST_INIT;
-    size_t i, len = path->len;
+    char *r = subst_string(json_string_value(v), &missing);
+    size_t i;
+
+    if (strcmp(r, json_string_value(v)) != 0) {
+        json_string_set(v, r);
+        mark(c->marks, v);
+    }
+    secret_wipe(r, strlen(r));
+    free(r);
+    for (i = 0; i < missing.n; i++)
+        strlist_pushf(c->warnings,
+                      "missing env var \"%s\" at %s; features using this "
+                      "value will be unavailable",
+                      missing.v[i], c->path.len ? c->path.p : "<root>");
+    strlist_release(&missing);
+}
+
+static void walk(json_t *v, struct walk_ctx *c)
+{
+    size_t i, len = c->path.len;
     const char *key;
     json_t *child;
-    char *r;
 
     if (json_is_string(v) && strchr(json_string_value(v), '$')) {
-        r = subst_string(json_string_value(v), &missing);
-        json_string_set(v, r);
-        free(r);
-        for (i = 0; i < missing.n; i++)
-            strlist_pushf(warnings,
-                          "missing env var \"%s\" at %s; features using "
-                          "this value will be unavailable",
-                          missing.v[i], path->len ? path->p : "<root>");
-        strlist_release(&missing);
+        subst_leaf(v, c);
     } else if (json_is_object(v)) {
         json_object_foreach (v, key, child) {
-            buf_addf(path, "%s%s", len ? "." : "", key);
-            walk(child, path, warnings);
-            buf_truncate(path, len);
+            buf_addf(&c->path, "%s%s", len ? "." : "", key);
+            walk(child, c);
+            buf_truncate(&c->path, len);
         }
     } else if (json_is_array(v)) {
         json_array_foreach (v, i, child) {
-            buf_addf(path, "%s%zu", len ? "." : "", i);
-            walk(child, path, warnings);
-            buf_truncate(path, len);
+            buf_addf(&c->path, "%s%zu", len ? "." : "", i);
+            walk(child, c);
+            buf_truncate(&c->path, len);
         }
     }
 }
 
-void subst_tree(json_t *v, struct strlist *warnings)
+void subst_tree(json_t *v, struct strlist *warnings, struct subst_marks *marks)
 {
-    struct buf path;
+    struct walk_ctx c = {.warnings = warnings, .marks = marks};
 
-    buf_init(&path, 0);
-    walk(v, &path, warnings);
-    buf_release(&path);
+    buf_init(&c.path, 0);
+    walk(v, &c);
+    buf_release(&c.path);
 }

@@ -20,6 +20,7 @@ struct vctx {
     struct buf path;
     struct config_problems *problems;
     struct strlist *unknown;
+    const struct subst_marks *marks;
 };
 
 static void check(json_t *v, const struct schema *s, struct vctx *c);
@@ -44,7 +45,9 @@ static void type_error(struct vctx *c, const char *want, const json_t *got)
 {
     char num[32];
 
-    if (json_is_string(got) && json_string_length(got) <= 40)
+    if (subst_marks_has(c->marks, got))
+        problem(c, "expected %s, got a string from ${VAR} substitution", want);
+    else if (json_is_string(got) && json_string_length(got) <= 40)
         problem(c, "expected %s, got string \"%s\"", want,
                 json_string_value(got));
     else if (json_is_number(got)) {
@@ -201,8 +204,7 @@ static void check_number(json_t *v, const struct schema *s, struct vctx *c)
         range_error(c, s, "a number", v);
 }
 
-static void enum_error(struct vctx *c, const char *const *choices,
-                       const char *got)
+static void enum_error(struct vctx *c, const char *const *choices, json_t *got)
 {
     struct buf b;
     size_t i;
@@ -210,7 +212,13 @@ static void enum_error(struct vctx *c, const char *const *choices,
     buf_init(&b, 0);
     for (i = 0; choices[i]; i++)
         buf_addf(&b, "%s%s", i ? ", " : "", choices[i]);
-    problem(c, "invalid value \"%s\"; expected one of: %s", got, b.p);
+    if (subst_marks_has(c->marks, got))
+        problem(c,
+                "invalid value from ${VAR} substitution; expected one of: %s",
+                b.p);
+    else
+        problem(c, "invalid value \"%s\"; expected one of: %s",
+                json_string_value(got), b.p);
     buf_release(&b);
 }
 
@@ -225,7 +233,7 @@ static void check_enum(json_t *v, const char *const *choices, struct vctx *c)
     for (i = 0; choices[i]; i++)
         if (!strcmp(choices[i], json_string_value(v)))
             return;
-    enum_error(c, choices, json_string_value(v));
+    enum_error(c, choices, v);
 }
 
 static bool all_strings(json_t *v)
@@ -428,9 +436,10 @@ static void check_gateway(json_t *root, struct config_problems *problems,
 }
 
 void config_validate(json_t *root, struct config_problems *problems,
-                     struct strlist *unknown, struct strlist *notes)
+                     struct strlist *unknown, struct strlist *notes,
+                     const struct subst_marks *marks)
 {
-    struct vctx c = {.problems = problems, .unknown = unknown};
+    struct vctx c = {.problems = problems, .unknown = unknown, .marks = marks};
 
     buf_init(&c.path, 0);
     check(root, &schema_root, &c);

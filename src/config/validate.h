@@ -10,13 +10,17 @@
 
 #include "base/strlist.h"
 #include "config/problems.h"
+#include "config/subst.h"
 
 /*
  * Add one problem per invalid known key, one path per key not used by
  * this implementation (unknown), and advisory notes (e.g. gateway.mode
- * unset). Any of unknown/notes may be NULL.
+ * unset). Any of unknown/notes/marks may be NULL. Values marked as coming
+ * from ${VAR} substitution are never quoted in a message (they may be
+ * secrets).
  */
 void config_validate(json_t *root, struct config_problems *problems,
-                     struct strlist *unknown, struct strlist *notes);
+                     struct strlist *unknown, struct strlist *notes,
+                     const struct subst_marks *marks);
 
 #endif

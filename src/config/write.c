@@ -85,9 +85,11 @@ int config_write(struct config *cfg, struct config_write_result *res,
         cfg->raw = json_object();
     stamp_meta(cfg->raw);
     buf_init(&text, CONFIG_MAX_FILE);
-    if (jsonx_dump(cfg->raw, 2, &text) || buf_addch(&text, '\n'))
+    if (jsonx_dump(cfg->raw, 2, &text) || buf_addch(&text, '\n')) {
+        buf_release(&text);
         return oc_err_set(err, OC_ETOOBIG, "config would exceed %zu bytes",
                           (size_t)CONFIG_MAX_FILE);
+    }
     rc = backup(cfg->path, &bak, err);
     if (!rc)
         rc = fsx_write_atomic(cfg->path, text.p, text.len, err);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "testutil.h"
 #include "base/path.h"
@@ -402,6 +403,64 @@ static void test_redaction(void **state)
     config_release(&cfg);
 }
 
+static void test_substituted_secrets_stay_hidden(void **state)
+{
+    struct fx *f = *state;
+    struct config cfg;
+    char *shown, *msg;
+
+    setenv("OC_TEST_SECRET", "sk-ant-api03-do-not-print-me", 1);
+    assert_int_equal(
+        load_text(f, &cfg,
+                  "{models: {providers: {c: {baseUrl: "
+                  "'https://x/v1?key=${OC_TEST_SECRET}', headers: "
+                  "{'X-Custom-Auth': '${OC_TEST_SECRET}'}}}}, gateway: "
+                  "{bind: '${OC_TEST_SECRET}', port: '${OC_TEST_SECRET}'}}"),
+        OC_EINVAL);
+    /* the displayable view keeps the placeholders */
+    shown = jsonx_dumps(cfg.expanded, 0);
+    assert_null(strstr(shown, "do-not-print"));
+    assert_non_null(strstr(shown, "key=${OC_TEST_SECRET}"));
+    free(shown);
+    /* the resolved view has the value (for use, never for display) */
+    shown = jsonx_dumps(cfg.root, 0);
+    assert_non_null(strstr(shown, "do-not-print"));
+    free(shown);
+    /* problems never quote a substituted value */
+    assert_int_equal(cfg.problems.n, 2);
+    msg = cfg.problems.v[0].message;
+    assert_string_equal(msg, "invalid value from ${VAR} substitution; "
+                             "expected one of: loopback, lan, tailnet, "
+                             "auto, custom");
+    assert_string_equal(cfg.problems.v[1].message,
+                        "expected an integer, got a string from ${VAR} "
+                        "substitution");
+    config_release(&cfg);
+    unsetenv("OC_TEST_SECRET");
+}
+
+static void test_symlinked_config_includes_its_neighbours(void **state)
+{
+    struct fx *f = *state;
+    char *dot = path_join(f->dir, "dotfiles"), *target, *p;
+    struct config cfg;
+
+    mkdir(dot, 0700);
+    free(tu_write(dot, "agents.json5", "{defaults: {workspace: '/ws'}}"));
+    target = tu_write(dot, "openclaw.json",
+                      "{agents: {$include: './agents.json5'}}");
+    assert_int_equal(symlink(target, f->cfg), 0);
+    config_init(&cfg);
+    assert_int_equal(config_load(&cfg, f->cfg, 0, NULL), 0);
+    p = jsonx_dumps(cfg.root, 0);
+    assert_string_equal(p, "{\"agents\":{\"defaults\":{\"workspace\":"
+                           "\"/ws\"}}}");
+    free(p);
+    config_release(&cfg);
+    free(target);
+    free(dot);
+}
+
 static void test_default_agent_and_dirs(void **state)
 {
     struct fx *f = *state;
@@ -446,6 +505,8 @@ int main(void)
         T(test_include_depth_limit),
         T(test_write_backups_and_meta),
         T(test_redaction),
+        T(test_substituted_secrets_stay_hidden),
+        T(test_symlinked_config_includes_its_neighbours),
         T(test_default_agent_and_dirs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

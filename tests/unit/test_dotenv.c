@@ -40,6 +40,12 @@ static const struct dcase cases[] = {
     {"not an assignment\nK=v", {{"K", "v"}}},
     {"K=sk-ant-api03-abc=def", {{"K", "sk-ant-api03-abc=def"}}},
     {"\xef\xbb\xbfK=v", {{"K", "v"}}}, /* a UTF-8 BOM is whitespace */
+    /* dotenv's pattern backtracks: an escaped quote may close the value */
+    {"A=\"C:\\dir\\\"", {{"A", "C:\\dir\\"}}},
+    {"A='it\\'s'", {{"A", "it\\'s"}}},
+    /* unquoted values keep dotenv's outer-quote stripping */
+    {"B='a' b 'c'", {{"B", "a' b 'c"}}},
+    {"B=\"a\" b \"c\\n\"", {{"B", "a\" b \"c\n"}}},
 };
 
 static void test_table(void **state)

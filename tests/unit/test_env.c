@@ -7,21 +7,34 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "testutil.h"
+#include "base/clock.h"
 #include "base/path.h"
 #include "base/xalloc.h"
 #include "config/env.h"
 #include "config/paths.h"
 #include "json/json5.h"
 
-static const char *const keys[] = {
-    "ANTHROPIC_API_KEY",  "ANTHROPIC_OAUTH_TOKEN", "OPENROUTER_API_KEY",
-    "OC_TEST_PLAIN",      "OC_TEST_BOTH",          "OPENCLAW_GATEWAY_TOKEN",
-    "OPENCLAW_STATE_DIR", "OPENCLAW_CONFIG_PATH",  "OPENCLAW_LOAD_SHELL_ENV",
-    "OC_TEST_FLAT",       "OC_TEST_VAR",           "OC_TEST_REF",
-    "LD_PRELOAD",         "OPENCLAW_HOME",         NULL};
+static const char *const keys[] = {"ANTHROPIC_API_KEY",
+                                   "ANTHROPIC_OAUTH_TOKEN",
+                                   "OPENROUTER_API_KEY",
+                                   "OC_TEST_PLAIN",
+                                   "OC_TEST_BOTH",
+                                   "OPENCLAW_GATEWAY_TOKEN",
+                                   "OPENCLAW_STATE_DIR",
+                                   "OPENCLAW_CONFIG_PATH",
+                                   "OPENCLAW_LOAD_SHELL_ENV",
+                                   "OC_TEST_FLAT",
+                                   "OC_TEST_VAR",
+                                   "OC_TEST_REF",
+                                   "LD_PRELOAD",
+                                   "OPENCLAW_HOME",
+                                   "SHELLOPTS",
+                                   "PS4",
+                                   NULL};
 
 struct fx {
     char *dir;
@@ -178,6 +191,37 @@ static void test_shell_import(void **state)
     json_decref(root);
 }
 
+static void test_shell_env_excludes_dotenv_keys(void **state)
+{
+    struct fx *f = *state;
+    char *seen_path = path_join(f->dir, "seen");
+    char *pwned = path_join(f->dir, "pwned");
+    char *profile = xasprintf("echo \"[$OC_TEST_PLAIN][$SHELLOPTS]\" > %s\n"
+                              "export OPENROUTER_API_KEY=x\n",
+                              seen_path);
+    char *dotenv = xasprintf("OC_TEST_PLAIN=from-dotenv\nSHELLOPTS=xtrace\n"
+                             "PS4=$(touch %s)\n",
+                             pwned);
+    char *seen;
+
+    setenv("SHELL", "/bin/sh", 1);
+    setenv("OPENCLAW_LOAD_SHELL_ENV", "1", 1);
+    free(tu_write(f->work, ".env", dotenv));
+    free(tu_write(f->dir, ".profile", profile));
+    assert_int_equal(env_load_cwd_dotenv(NULL), 0);
+    assert_string_equal(getenv("OC_TEST_PLAIN"), "from-dotenv");
+    assert_null(getenv("SHELLOPTS"));
+    assert_int_equal(env_shell_import(NULL, NULL), 0);
+    seen = tu_read(seen_path);
+    assert_string_equal(seen, "[][]\n");
+    assert_int_equal(tu_mode(pwned), -1);
+    free(seen);
+    free(profile);
+    free(dotenv);
+    free(pwned);
+    free(seen_path);
+}
+
 static void test_shell_import_skipped_when_keys_present(void **state)
 {
     struct fx *f = *state;
@@ -190,19 +234,50 @@ static void test_shell_import_skipped_when_keys_present(void **state)
     assert_null(getenv("OPENROUTER_API_KEY"));
 }
 
+/* Running, not dead or a zombie waiting for init to reap it. */
+static bool process_running(long pid)
+{
+    char path[64], *stat, *paren;
+    bool running;
+
+    snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+    stat = tu_read(path);
+    if (!stat)
+        return false;
+    paren = strrchr(stat, ')');
+    running = paren && paren[1] == ' ' && paren[2] != 'Z' && paren[2] != 'X';
+    free(stat);
+    return running;
+}
+
+/* A hung login shell: the import gives up at its deadline and leaves
+ * nothing running behind it. */
 static void test_shell_import_timeout(void **state)
 {
     struct fx *f = *state;
     const char *text = "{env: {shellEnv: {enabled: true, timeoutMs: 200}}}";
     json_t *root = json5_parse(text, strlen(text), NULL, NULL, NULL);
+    char *pid_path = path_join(f->dir, "sleeper");
+    char *profile = xasprintf("sleep 30 &\necho $! > %s\nwait\n", pid_path);
     struct oc_err err;
+    int64_t t0 = clock_mono_ms();
+    char *pid_text;
+    long pid;
 
     setenv("SHELL", "/bin/sh", 1);
-    free(tu_write(f->dir, ".profile",
-                  "sleep 10\nexport OPENROUTER_API_KEY=late\n"));
+    free(tu_write(f->dir, ".profile", profile));
     assert_int_equal(env_shell_import(root, &err), OC_ETIMEDOUT);
+    assert_true(clock_mono_ms() - t0 < 2000);
     assert_non_null(strstr(err.msg, "200 ms"));
     assert_null(getenv("OPENROUTER_API_KEY"));
+    pid_text = tu_read(pid_path);
+    assert_non_null(pid_text);
+    pid = strtol(pid_text, NULL, 10);
+    clock_sleep_ms(100);
+    assert_false(process_running(pid));
+    free(pid_text);
+    free(profile);
+    free(pid_path);
     json_decref(root);
 }
 
@@ -216,6 +291,7 @@ int main(void)
         T(test_config_env_block),
         T(test_key_classes),
         T(test_shell_import),
+        T(test_shell_env_excludes_dotenv_keys),
         T(test_shell_import_skipped_when_keys_present),
         T(test_shell_import_timeout),
     };

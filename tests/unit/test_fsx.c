@@ -4,6 +4,8 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <time.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,6 +105,60 @@ static void test_write_follows_symlink(void **state)
     free(real);
 }
 
+/* Make every entry of dir look 5 minutes old. */
+static void age_entries(const char *dir)
+{
+    struct timespec ts[2];
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    clock_gettime(CLOCK_REALTIME, &ts[0]);
+    ts[0].tv_sec -= 300;
+    ts[1] = ts[0];
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.')
+            utimensat(dirfd(d), e->d_name, ts, AT_SYMLINK_NOFOLLOW);
+    closedir(d);
+}
+
+static void test_fifo_is_not_read(void **state)
+{
+    const char *dir = *state;
+    char *p = path_join(dir, "fifo");
+    struct buf b;
+    struct oc_err err;
+
+    assert_int_equal(mkfifo(p, 0600), 0);
+    buf_init(&b, 0);
+    assert_int_equal(fsx_read_file(p, 100, &b, &err), OC_EIO);
+    assert_non_null(strstr(err.msg, "not a regular file"));
+    free(p);
+}
+
+static void test_foreign_temp_files_survive(void **state)
+{
+    const char *dir = *state;
+    char *target = path_join(dir, "openclaw.json");
+    /* OpenClaw's own temp name, and ours from a dead pid but too young */
+    char *theirs = tu_write(dir,
+                            "openclaw.json.99999999.0b1f6c1e-3e0d-4f1c-"
+                            "9d3c-0123456789ab.tmp",
+                            "x");
+    char *young =
+        tu_write(dir, "openclaw.json.99999999.0123456789abcdef.tmp", "x");
+
+    assert_int_equal(fsx_write_atomic(target, "{}", 2, NULL), 0);
+    assert_true(fsx_exists(theirs));
+    assert_true(fsx_exists(young));
+    age_entries(dir);
+    assert_int_equal(fsx_write_atomic(target, "{}", 2, NULL), 0);
+    assert_true(fsx_exists(theirs));
+    assert_false(fsx_exists(young));
+    free(target);
+    free(theirs);
+    free(young);
+}
+
 static void test_mkdir_p_existing_file(void **state)
 {
     const char *dir = *state;
@@ -188,8 +244,11 @@ static void test_killed_writer_never_tears(void **state)
         waitpid(pid, &status, 0);
         check_whole(path);
     }
-    /* The next successful write sweeps temp files of the killed writers. */
+    /* Fresh temp files are left alone (their writer may live in another
+     * pid namespace); once old, the next write sweeps them. */
     assert_int_equal(fsx_write_atomic(path, "x", 1, NULL), 0);
+    age_entries(dir);
+    assert_int_equal(fsx_write_atomic(path, "y", 1, NULL), 0);
     assert_int_equal(count_entries(dir), 1);
     free(path);
 }
@@ -206,6 +265,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_write_follows_symlink, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_mkdir_p_existing_file, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_fifo_is_not_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_foreign_temp_files_survive, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_killed_writer_never_tears, setup,
                                         teardown),

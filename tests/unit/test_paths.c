@@ -164,6 +164,22 @@ static void test_profiles(void **state)
     assert_int_equal(paths_apply_profile("-x", false, NULL), OC_EINVAL);
 }
 
+static void test_profile_replaces_unset_like_values(void **state)
+{
+    const char *home = *state;
+    char *want;
+
+    setenv("OPENCLAW_STATE_DIR", "", 1);
+    setenv("OPENCLAW_CONFIG_PATH", "undefined", 1);
+    assert_int_equal(paths_apply_profile("work", false, NULL), 0);
+    want = xasprintf("%s/.openclaw-work", home);
+    assert_string_equal(getenv("OPENCLAW_STATE_DIR"), want);
+    free(want);
+    want = xasprintf("%s/.openclaw-work/openclaw.json", home);
+    assert_string_equal(getenv("OPENCLAW_CONFIG_PATH"), want);
+    free(want);
+}
+
 static void test_default_profile_and_dev(void **state)
 {
     const char *home = *state;
@@ -242,6 +258,7 @@ int main(void)
         T(test_default_profile_and_dev),
         T(test_agent_ids),
         T(test_agent_dir),
+        T(test_profile_replaces_unset_like_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

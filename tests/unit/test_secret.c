@@ -88,6 +88,18 @@ static const struct redact_case redact_cases[] = {
     {"a sk-short b", "a sk-short b"},
     {"ask-ant-xxxxxxxxxxxxxxxx", "ask-ant-xxxxxxxxxxxxxxxx"},
     {"x=sk-or-v1-0123456789abcdef0123,y", "x=sk-or-v1...cdef0123,y"},
+    {"url?key=AIzaSyA0123456789abcdefgh&x=1",
+     "url?key=AIzaSyA0...abcdefgh&x=1"},
+    {"x-api-key: abcdefghijklmnop123", "x-api-key: abcdefgh...lmnop123"},
+    {"\"apiKey\": \"secret-value-1234\"", "\"apiKey\": \"se...34\""},
+    {"\"apiKey\": \"secret-value-123456789\"",
+     "\"apiKey\": \"secret-v...23456789\""},
+    {"token=short", "token=short"},
+    {"gateway be4f84609b144b7a1d1f339c82c8ea0e9c28902a395b844b ok",
+     "gateway be4f8460...395b844b ok"},
+    {"sha 0123456789abcdef0123456789abcde",
+     "sha 0123456789abcdef0123456789abcde"},
+    {"the key is fine", "the key is fine"},
 };
 
 static void test_redact_table(void **state)
