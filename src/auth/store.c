@@ -208,15 +208,17 @@ int auth_store_load(struct auth_store *s, const char *agent_dir,
     auth_store_release(s);
     set_paths(s, agent_dir, p);
     rc = load_files(s, err);
-    if (rc || s->exists || !legacy_present(s))
-        return rc;
-    /* First use with legacy files only: import them once, then re-read. */
-    rc = auth_store_update(agent_dir, p, noop, NULL, err);
+    if (!rc && !s->exists && legacy_present(s)) {
+        /* First use with legacy files only: import them once, re-read. */
+        rc = auth_store_update(agent_dir, p, noop, NULL, err);
+        auth_store_release(s);
+        set_paths(s, agent_dir, p);
+        if (rc >= 0)
+            rc = load_files(s, err);
+    }
     if (rc < 0)
-        return rc;
-    auth_store_release(s);
-    set_paths(s, agent_dir, p);
-    return load_files(s, err);
+        auth_store_release(s);
+    return rc < 0 ? rc : 0;
 }
 
 /* A copy of doc without the state maps (the later, split layout). */

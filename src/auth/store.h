@@ -52,7 +52,7 @@ void auth_store_release(struct auth_store *s);
 /*
  * Read the store of agent_dir (no lock). A missing file is an empty
  * store. OC_EPARSE (with file:line:column in err) for unreadable JSON,
- * OC_EIO for I/O errors.
+ * OC_EIO for I/O errors; s is then empty (released).
  */
 int auth_store_load(struct auth_store *s, const char *agent_dir,
                     const struct oc_paths *p, struct oc_err *err);

@@ -133,6 +133,23 @@ static bool is_token_char(char ch)
            ch == '+' || ch == '/' || ch == '=';
 }
 
+/* Length of the well-known credential prefix s starts with. */
+static size_t known_prefix_len(const char *s)
+{
+    static const char *const prefixes[] = {
+        "sk-ant-oat01-",   "sk-ant-ort01-", "sk-ant-api03-",
+        "sk-ant-admin01-", "sk-or-v1-",     "sk-proj-",
+        "sk-ant-",         "sk-",           NULL};
+    size_t k, n;
+
+    for (k = 0; prefixes[k]; k++) {
+        n = strlen(prefixes[k]);
+        if (!strncmp(s, prefixes[k], n))
+            return n;
+    }
+    return 0;
+}
+
 /* Does a credential-looking token start at s[i]? Returns its length or 0. */
 static size_t token_at(const char *s, size_t i)
 {
@@ -146,7 +163,8 @@ static size_t token_at(const char *s, size_t i)
         return 0;
     while (s[j] && is_token_char(s[j]))
         j++;
-    return j - i >= 12 ? j - i : 0;
+    /* A bare prefix ("sk-ant-oat01-" in a message) is not a secret. */
+    return j - i >= 12 && j - i - known_prefix_len(s + i) >= 8 ? j - i : 0;
 }
 
 static size_t bearer_at(const char *s, size_t i)

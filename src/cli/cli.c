@@ -45,6 +45,10 @@ bool cli_flag(const struct cli_ctx *ctx, const char *name)
     return cli_opt(ctx, name) != NULL;
 }
 
+/* The paths of the command being run, once resolved: messages show
+ * files under the home directory as ~/... like everything else we print. */
+static const struct oc_paths *report_paths;
+
 const struct oc_paths *cli_paths(struct cli_ctx *ctx)
 {
     struct oc_err err;
@@ -55,8 +59,34 @@ const struct oc_paths *cli_paths(struct cli_ctx *ctx)
             exit(CLI_FAIL);
         }
         ctx->paths_ready = true;
+        report_paths = &ctx->paths;
     }
     return &ctx->paths;
+}
+
+/* Copy line to out, writing paths under the home directory the way
+ * paths_shorten does. */
+static void shorten_homes(const char *line, char *out, size_t cap)
+{
+    const char *home = report_paths ? report_paths->home : NULL;
+    size_t n = home ? strlen(home) : 0, o = 0;
+    const char *tilde;
+
+    if (n <= 1) {
+        snprintf(out, cap, "%s", line);
+        return;
+    }
+    tilde = report_paths->home_overridden ? "$OPENCLAW_HOME" : "~";
+    while (*line && o + 1 < cap) {
+        if (!strncmp(line, home, n) && line[n] == '/' &&
+            o + strlen(tilde) + 1 < cap) {
+            o += (size_t)snprintf(out + o, cap - o, "%s", tilde);
+            line += n;
+            continue;
+        }
+        out[o++] = *line++;
+    }
+    out[o] = '\0';
 }
 
 void cli_reresolve_config_path(struct cli_ctx *ctx)
@@ -82,9 +112,10 @@ static void vreport(const char *label, enum term_style style, const char *fmt,
 static void vreport(const char *label, enum term_style style, const char *fmt,
                     va_list ap)
 {
-    char line[4096];
+    char raw[4096], line[4096];
 
-    vsnprintf(line, sizeof(line), fmt, ap);
+    vsnprintf(raw, sizeof(raw), fmt, ap);
+    shorten_homes(raw, line, sizeof(line));
     secret_redact_text(line);
     fprintf(stderr, "openclaw: %s%s%s: %s\n", term_on(stderr, style), label,
             term_off(stderr), line);
@@ -283,6 +314,7 @@ int cli_main(int argc, char **argv)
     }
     fsx_install_cleanup();
     rc = dispatch(&ctx, n, argv + 1, &g);
+    report_paths = NULL;
     if (ctx.paths_ready)
         paths_release(&ctx.paths);
     fflush(stdout);

@@ -8,12 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/fsx.h"
 #include "base/str.h"
 #include "base/xalloc.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/config_cmds.h"
+#include "cli/config_edit.h"
 #include "config/cpath.h"
 #include "json/json5.h"
 #include "json/jsonx.h"
@@ -169,44 +169,6 @@ static int apply(struct mutation *m, json_t *raw)
     return 0;
 }
 
-/* Problems in after that were not in before. */
-static size_t new_problems(const struct config_problems *before,
-                           const struct config_problems *after,
-                           struct config_problems *out)
-{
-    size_t i;
-
-    for (i = 0; i < after->n; i++)
-        if (!problems_has(before, &after->v[i]))
-            problems_add(
-                out,
-                &(struct config_where){after->v[i].path, after->v[i].file,
-                                       after->v[i].line, after->v[i].column},
-                "%s", after->v[i].message);
-    return out->n;
-}
-
-static int check_result(struct cli_ctx *ctx, struct config *cfg,
-                        const struct config_problems *before)
-{
-    struct config_problems added;
-    char *shown;
-    int rc = 0;
-
-    problems_init(&added);
-    config_resolve(cfg, 0);
-    if (new_problems(before, &cfg->problems, &added)) {
-        shown = cli_display_path(ctx, cfg->path);
-        cli_error("refusing to write %s: the change makes it invalid", shown);
-        cli_print_problems(ctx, stderr, &added, "-");
-        fprintf(stderr, "Nothing was changed.\n");
-        free(shown);
-        rc = CLI_FAIL;
-    }
-    problems_release(&added);
-    return rc;
-}
-
 static void report_write(struct cli_ctx *ctx, const struct mutation *m,
                          const struct config_write_result *res)
 {
@@ -222,67 +184,37 @@ static void report_write(struct cli_ctx *ctx, const struct mutation *m,
     free(bak);
 }
 
-static int write_out(struct cli_ctx *ctx, struct config *cfg,
-                     const struct mutation *m)
+static int apply_mutation(struct config *cfg, void *arg)
 {
-    struct config_write_result res;
-    struct oc_err err;
-    char *shown;
+    struct mutation *m = arg;
+    int rc = include_guard(m, cfg->raw);
 
-    if (m->dry_run) {
-        shown = cli_display_path(ctx, cfg->path);
-        printf("Dry run: %s would be %s in %s; the result is valid. "
-               "Nothing was written.\n",
-               m->dotted, m->value ? "updated" : "removed", shown);
-        free(shown);
-        return CLI_OK;
-    }
-    if (config_write(cfg, &res, &err))
-        return cli_error("%s", oc_err_msg(&err));
-    report_write(ctx, m, &res);
-    config_write_result_release(&res);
-    return CLI_OK;
-}
-
-/* Everything between taking the lock and releasing it. */
-static int mutate_locked(struct cli_ctx *ctx, struct mutation *m)
-{
-    struct config cfg;
-    struct config_problems before;
-    int rc = cli_load_config(ctx, &cfg, CONFIG_APPLY_ENV);
-
-    if (!rc && cfg.exists && !cfg.raw)
-        rc = cli_require_valid(ctx, &cfg);
-    if (!rc && !cfg.raw)
-        cfg.raw = json_object();
-    before = cfg.problems;
-    problems_init(&cfg.problems);
     if (!rc)
-        rc = include_guard(m, cfg.raw);
+        rc = replacement_guard(m, cfg->raw);
     if (!rc)
-        rc = replacement_guard(m, cfg.raw);
-    if (!rc)
-        rc = apply(m, cfg.raw);
-    if (!rc)
-        rc = check_result(ctx, &cfg, &before);
-    if (!rc)
-        rc = write_out(ctx, &cfg, m);
-    problems_release(&before);
-    config_release(&cfg);
+        rc = apply(m, cfg->raw);
     return rc;
 }
 
 static int mutate(struct cli_ctx *ctx, struct mutation *m)
 {
-    struct fsx_lock lk = FSX_LOCK_INIT;
-    struct oc_err err;
-    int rc;
+    struct config_write_result res;
+    char *shown;
+    int rc = cli_config_edit(ctx, apply_mutation, m, m->dry_run, &res);
 
-    if (fsx_lock_acquire(&lk, cli_paths(ctx)->config_path, NULL, &err))
-        return cli_error("%s", oc_err_msg(&err));
-    rc = mutate_locked(ctx, m);
-    fsx_lock_release(&lk);
-    return rc;
+    if (rc)
+        return rc;
+    if (m->dry_run) {
+        shown = cli_display_path(ctx, cli_paths(ctx)->config_path);
+        printf("Dry run: %s would be %s in %s; the result is valid. "
+               "Nothing was written.\n",
+               m->dotted, m->value ? "updated" : "removed", shown);
+        free(shown);
+    } else {
+        report_write(ctx, m, &res);
+    }
+    config_write_result_release(&res);
+    return CLI_OK;
 }
 
 static int run_set(struct cli_ctx *ctx)

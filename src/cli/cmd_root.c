@@ -21,7 +21,9 @@ static const struct cli_opt root_opts[] = {
 };
 
 static const struct cli_cmd *const top[] = {
+    &cmd_agents,
     &cmd_config,
+    &cmd_models,
     NULL,
 };
 

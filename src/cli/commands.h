@@ -8,6 +8,10 @@
 
 extern const struct cli_cmd cli_root;
 extern const struct cli_cmd cmd_config;
+extern const struct cli_cmd cmd_models;
+extern const struct cli_cmd cmd_agents;
+extern const struct cli_cmd cmd_doctor;
+extern const struct cli_cmd cmd_onboard;
 
 /* Parse ctx->cmd's options and positionals from argv into ctx; 0, or
  * CLI_USAGE after reporting the problem. */

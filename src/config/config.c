@@ -176,6 +176,25 @@ char *config_default_agent_id(const json_t *root)
                                               : OC_DEFAULT_AGENT_ID);
 }
 
+static bool collect_id(const char *id, json_t *entry, void *arg)
+{
+    char *norm = paths_normalize_agent_id(id);
+
+    (void)entry;
+    if (strlist_has(arg, norm))
+        free(norm);
+    else
+        strlist_push_take(arg, norm);
+    return false;
+}
+
+void config_agent_ids(const json_t *root, struct strlist *out)
+{
+    each_agent(root, collect_id, out);
+    if (!out->n)
+        strlist_push(out, OC_DEFAULT_AGENT_ID);
+}
+
 struct find_dir {
     const char *agent_id;
     const char *dir;

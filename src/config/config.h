@@ -60,6 +60,7 @@ bool config_is_valid(const struct config *cfg);
 
 /* What a write did, for the message the command prints. */
 struct config_write_result {
+    bool written;          /* the file was replaced */
     char *backup;          /* path of the backup of the old file, or NULL */
     bool dropped_comments; /* the old text had comments that are gone */
 };
@@ -83,6 +84,10 @@ void config_write_result_release(struct config_write_result *res);
  * CONFIG_REDACTED (gateway tokens, passwords, API keys, credential
  * variables in env, Authorization headers). */
 json_t *config_redacted(json_t *v);
+
+/* Configured agent ids (normalised, agents.list then agents.entries);
+ * just "main" when none are configured. */
+void config_agent_ids(const json_t *root, struct strlist *out);
 
 /* The default agent: first agents.list entry with default: true, else
  * the first entry, else "main" (normalised; caller frees). */

@@ -98,6 +98,7 @@ int config_write(struct config *cfg, struct config_write_result *res,
         free(bak);
         return rc;
     }
+    res->written = true;
     res->backup = bak;
     res->dropped_comments = cfg->had_comments;
     cfg->exists = true;

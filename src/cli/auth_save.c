@@ -1,0 +1,124 @@
+/*
+ * The shared "save a credential" step (see auth_save.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/health.h"
+#include "auth/meta.h"
+#include "auth/store.h"
+#include "base/clock.h"
+#include "base/secret.h"
+#include "cli/auth_save.h"
+#include "cli/config_edit.h"
+#include "cli/prompt.h"
+#include "provider/modelref.h"
+#include "base/banned.h"
+
+#define SECRET_INPUT_MAX 65536
+
+static json_t *profile_json(const struct auth_save *s)
+{
+    json_t *p = json_pack("{s:s, s:s}", "type", auth_type_name(s->type),
+                          "provider", s->provider);
+
+    if (s->has_expires)
+        json_object_set_new(p, "expires", json_integer(s->expires));
+    json_object_set_new(p, s->type == AUTH_API_KEY ? "key" : "token",
+                        json_string(s->secret));
+    return p;
+}
+
+static int put_profile(struct auth_store *st, void *arg, struct oc_err *err)
+{
+    const struct auth_save *s = arg;
+    struct usage_stats stats;
+
+    (void)err;
+    auth_store_put(st, s->profile_id, profile_json(s));
+    if (auth_store_stats(st, s->profile_id, &stats)) {
+        policy_clear_cooldown(&stats);
+        auth_store_set_stats(st, s->profile_id, &stats);
+    }
+    return 1;
+}
+
+static int apply_meta(struct config *cfg, void *arg)
+{
+    const struct auth_save *s = arg;
+
+    auth_meta_apply(cfg->raw, s->profile_id, s->provider,
+                    auth_type_name(s->type));
+    return 0;
+}
+
+static void print_saved(struct cli_ctx *ctx, struct agent_ctx *a,
+                        struct auth_save *s)
+{
+    char mask[SECRET_MASK_MAX], left[16], when[CLOCK_ISO_MAX];
+    char *store = cli_display_path(ctx, a->store_path);
+
+    secret_mask(s->secret, strlen(s->secret), mask, sizeof(mask));
+    printf("Auth profile: %s (%s/%s)\n", s->profile_id, s->provider,
+           auth_type_name(s->type));
+    if (s->has_expires) {
+        health_remaining(s->expires - clock_wall_ms(), left, sizeof(left));
+        clock_iso8601(s->expires, when, sizeof(when));
+        printf("Saved %s%s (expires %.10s, in %s) to %s\n",
+               s->type == AUTH_TOKEN ? "token:" : "", mask, when, left, store);
+    } else {
+        printf("Saved %s%s to %s\n", s->type == AUTH_TOKEN ? "token:" : "",
+               mask, store);
+    }
+    free(store);
+}
+
+/* A hint when the default model does not use this provider. */
+static void hint_default_model(struct agent_ctx *a, const char *provider)
+{
+    struct model_ref r;
+    const char *def = modelref_default(a->cfg.root, a->id);
+
+    if (modelref_resolve(a->cfg.root, def, &r, NULL, NULL) == 0 &&
+        strcmp(r.provider, provider) != 0)
+        printf("Note: the default model is %s; to use %s, run `openclaw "
+               "models set %s/<model>`.\n",
+               def, provider, provider);
+}
+
+int cli_auth_save(struct cli_ctx *ctx, struct agent_ctx *a, struct auth_save *s)
+{
+    struct config_write_result res;
+    struct oc_err err;
+    int rc;
+
+    if (auth_store_update(a->dir, cli_paths(ctx), put_profile, s, &err) < 0)
+        return cli_error("%s", oc_err_msg(&err));
+    rc = cli_config_edit(ctx, apply_meta, s, false, &res);
+    if (rc)
+        return rc;
+    cli_report_config_written(ctx, &res);
+    config_write_result_release(&res);
+    print_saved(ctx, a, s);
+    hint_default_model(a, s->provider);
+    return CLI_OK;
+}
+
+char *cli_read_secret(const char *question, const char *what)
+{
+    char *v;
+
+    if (prompt_interactive()) {
+        v = prompt_secret(question);
+        if (!v)
+            cli_error("no %s entered", what);
+        return v;
+    }
+    v = read_stdin_secret(SECRET_INPUT_MAX);
+    if (!v)
+        cli_error("no %s on stdin; pipe it in (openclaw ... < file) or run "
+                  "this in a terminal to paste it",
+                  what);
+    return v;
+}
