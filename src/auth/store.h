@@ -68,6 +68,24 @@ int auth_store_update(const char *agent_dir, const struct oc_paths *p,
                                 struct oc_err *err),
                       void *arg, struct oc_err *err);
 
+/*
+ * A legacy <agentDir>/auth.json left beside an existing store (it is only
+ * imported automatically into a new store): the profile ids
+ * ("<provider>:default") it has that the store lacks, and those the store
+ * has with a different secret. 0, or OC_ENOENT/OC_EPARSE when there is no
+ * readable auth.json, or the store's load error.
+ */
+int auth_legacy_compare(const char *agent_dir, const struct oc_paths *p,
+                        struct strlist *missing, struct strlist *differ);
+
+/*
+ * Import the entries of a leftover auth.json the store lacks (locked
+ * update); *imported says how many. auth.json is then removed when the
+ * store holds all of it with the same secrets. 0 or a negative error.
+ */
+int auth_store_import_legacy(const char *agent_dir, const struct oc_paths *p,
+                             int *imported, struct oc_err *err);
+
 /* Write the store now (the caller holds the lock). */
 int auth_store_save(struct auth_store *s, struct oc_err *err);
 

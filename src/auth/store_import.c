@@ -118,3 +118,93 @@ void store_remove_legacy(struct auth_store *s)
     json_decref(doc);
     free(auth_json);
 }
+
+/* The secret a profile object holds (key, token or access), or NULL. */
+static json_t *secret_of(json_t *profile)
+{
+    static const char *const fields[] = {"key", "token", "access", NULL};
+    json_t *v;
+    size_t i;
+
+    for (i = 0; fields[i]; i++)
+        if ((v = json_object_get(profile, fields[i])))
+            return v;
+    return NULL;
+}
+
+static void compare_entry(const struct auth_store *s, const char *provider,
+                          json_t *entry, struct strlist *missing,
+                          struct strlist *differ)
+{
+    char *id = xasprintf("%s:default", provider);
+    json_t *conv = convert(provider, entry, NULL), *have;
+    const struct auth_cred *c = auth_store_find(s, id);
+
+    if (!conv) {
+        free(id);
+        return;
+    }
+    have = c ? secret_of(c->json) : NULL;
+    if (!auth_store_has(s, id))
+        strlist_push(missing, id);
+    else if (!have || !json_equal(have, secret_of(conv)))
+        strlist_push(differ, id);
+    json_decref(conv);
+    free(id);
+}
+
+int auth_legacy_compare(const char *agent_dir, const struct oc_paths *p,
+                        struct strlist *missing, struct strlist *differ)
+{
+    char *path = path_join(agent_dir, "auth.json");
+    json_t *doc = read_legacy(path), *entry;
+    struct auth_store s;
+    const char *provider;
+    int rc = OC_ENOENT;
+
+    free(path);
+    auth_store_init(&s);
+    if (doc && !json_object_get(doc, "profiles"))
+        rc = auth_store_load(&s, agent_dir, p, NULL);
+    if (!rc)
+        json_object_foreach (doc, provider, entry)
+            compare_entry(&s, provider, entry, missing, differ);
+    auth_store_release(&s);
+    json_decref(doc);
+    return rc;
+}
+
+static int import_fn(struct auth_store *s, void *arg, struct oc_err *err)
+{
+    char *auth_json = path_join(s->dir, "auth.json");
+    int *n = arg;
+
+    (void)err;
+    *n = import_file(s, auth_json, NULL);
+    free(auth_json);
+    if (*n)
+        store_reindex(s);
+    return *n ? 1 : 0;
+}
+
+int auth_store_import_legacy(const char *agent_dir, const struct oc_paths *p,
+                             int *imported, struct oc_err *err)
+{
+    struct strlist missing = STRLIST_INIT, differ = STRLIST_INIT;
+    char *auth_json;
+    int rc;
+
+    *imported = 0;
+    rc = auth_store_update(agent_dir, p, import_fn, imported, err);
+    if (rc < 0)
+        return rc;
+    if (auth_legacy_compare(agent_dir, p, &missing, &differ) == 0 &&
+        !missing.n && !differ.n) {
+        auth_json = path_join(agent_dir, "auth.json");
+        unlink(auth_json);
+        free(auth_json);
+    }
+    strlist_release(&missing);
+    strlist_release(&differ);
+    return 0;
+}

@@ -3,12 +3,15 @@
  * logger runs over every line. Tested in tests/unit/test_secret.c.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 
+#include "base/err.h"
 #include "base/secret.h"
 #include "base/str.h"
 #include "base/xalloc.h"
@@ -214,6 +217,21 @@ static bool secret_name_before(const char *s, size_t i)
     return false;
 }
 
+/* A value, not a word: "key: disabled" is prose, "key: hunter2x" or a
+ * long run is not. */
+static bool looks_secret(const char *v, size_t n)
+{
+    bool digit = false, upper = false, lower = false;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        digit |= isdigit((unsigned char)v[i]) != 0;
+        upper |= isupper((unsigned char)v[i]) != 0;
+        lower |= islower((unsigned char)v[i]) != 0;
+    }
+    return digit || (upper && lower) || n >= 16;
+}
+
 /* "token=VALUE", "key: VALUE", "\"apiKey\": \"VALUE\"": the offset of
  * VALUE and its length (at least 8), or 0. */
 static size_t assigned_value_at(const char *s, size_t i, size_t *start)
@@ -234,7 +252,7 @@ static size_t assigned_value_at(const char *s, size_t i, size_t *start)
     for (k = j; s[k] && is_token_char(s[k]); k++)
         ;
     *start = j;
-    return k - j >= 8 ? k - j : 0;
+    return k - j >= 8 && looks_secret(s + j, k - j) ? k - j : 0;
 }
 
 /* A run of 32 or more hex digits (gateway tokens are 48). */
@@ -269,4 +287,26 @@ void secret_redact_text(char *s)
             len = hex_run_at(s, i);
         i += len ? mask_in_place(s, i, len) : 1;
     }
+}
+
+int secret_random_hex(size_t nbytes, char *out, size_t outsz)
+{
+    unsigned char raw[64];
+    size_t got = 0, i;
+    ssize_t n;
+
+    if (nbytes > sizeof(raw) || outsz < nbytes * 2 + 1)
+        return OC_EINVAL;
+    while (got < nbytes) {
+        n = getrandom(raw + got, nbytes - got, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return OC_EIO;
+        got += (size_t)n;
+    }
+    for (i = 0; i < nbytes; i++)
+        snprintf(out + i * 2, 3, "%02x", raw[i]);
+    secret_wipe(raw, sizeof(raw));
+    return 0;
 }

@@ -41,4 +41,11 @@ void secret_mask(const char *p, size_t n, char *out, size_t outsz);
  */
 void secret_redact_text(char *s);
 
+/*
+ * nbytes of kernel randomness (getrandom) as lower-case hex into out,
+ * which holds at least 2 * nbytes + 1 bytes: gateway tokens are 24 bytes,
+ * 48 hex digits, as OpenClaw makes them. Returns 0, or OC_EIO.
+ */
+int secret_random_hex(size_t nbytes, char *out, size_t outsz);
+
 #endif

@@ -106,6 +106,12 @@ char *cli_display_path(struct cli_ctx *ctx, const char *abs)
     return paths_shorten(cli_paths(ctx), abs);
 }
 
+void cli_clean_text(const char *in, char *out, size_t cap)
+{
+    shorten_homes(in, out, cap);
+    secret_redact_text(out);
+}
+
 static void vreport(const char *label, enum term_style style, const char *fmt,
                     va_list ap) __attribute__((format(printf, 3, 0)));
 
@@ -115,8 +121,7 @@ static void vreport(const char *label, enum term_style style, const char *fmt,
     char raw[4096], line[4096];
 
     vsnprintf(raw, sizeof(raw), fmt, ap);
-    shorten_homes(raw, line, sizeof(line));
-    secret_redact_text(line);
+    cli_clean_text(raw, line, sizeof(line));
     fprintf(stderr, "openclaw: %s%s%s: %s\n", term_on(stderr, style), label,
             term_off(stderr), line);
 }

@@ -56,6 +56,9 @@ const struct oc_paths *cli_paths(struct cli_ctx *ctx);
 void cli_reresolve_config_path(struct cli_ctx *ctx);
 /* paths_shorten with ctx's paths (caller frees). */
 char *cli_display_path(struct cli_ctx *ctx, const char *abs);
+/* in as messages are printed: paths under the home directory shown as
+ * ~/..., anything that looks like a credential masked. */
+void cli_clean_text(const char *in, char *out, size_t cap);
 
 /* "openclaw: error: <msg>" on stderr; returns 1 (the exit code). */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -155,25 +155,38 @@ static void fill_providers(struct status_model *m, struct agent_ctx *a)
     strlist_release(&in_use);
 }
 
+int status_load(struct cli_ctx *ctx, struct agent_ctx *a,
+                struct status_model *m, struct oc_err *err)
+{
+    struct oc_err shell;
+    bool shell_failed;
+    int rc;
+
+    memset(m, 0, sizeof(*m));
+    m->now = clock_wall_ms();
+    auth_store_init(&m->store);
+    shell_failed = env_shell_import(a->cfg.root, &shell) != 0;
+    rc = auth_store_load(&m->store, a->dir, cli_paths(ctx), err);
+    if (rc)
+        return rc;
+    if (shell_failed)
+        strlist_pushf(&m->store.warnings, "shell env fallback failed: %s",
+                      oc_err_msg(&shell));
+    fill_models(m, a);
+    fill_providers(m, a);
+    return 0;
+}
+
 int status_build(struct cli_ctx *ctx, struct agent_ctx *a,
                  struct status_model *m)
 {
     struct oc_err err;
     size_t i;
 
-    memset(m, 0, sizeof(*m));
-    m->now = clock_wall_ms();
-    auth_store_init(&m->store);
-    if (env_shell_import(a->cfg.root, &err))
-        cli_warn("shell env fallback failed: %s", oc_err_msg(&err));
-    if (auth_store_load(&m->store, a->dir, cli_paths(ctx), &err)) {
-        auth_store_release(&m->store);
+    if (status_load(ctx, a, m, &err))
         return cli_error("%s", oc_err_msg(&err));
-    }
     for (i = 0; i < m->store.warnings.n; i++)
         cli_warn("%s", m->store.warnings.v[i]);
-    fill_models(m, a);
-    fill_providers(m, a);
     return CLI_OK;
 }
 

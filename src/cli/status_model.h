@@ -40,7 +40,12 @@ struct status_model {
     int check; /* --check exit code: 0, 1 or 2 */
 };
 
-/* Build the model for agent a; CLI_OK or CLI_FAIL after reporting. */
+/* Build the model for agent a without printing anything: 0, or the store's
+ * load error (err filled). Warnings are left in m->store.warnings. */
+int status_load(struct cli_ctx *ctx, struct agent_ctx *a,
+                struct status_model *m, struct oc_err *err);
+/* Build the model for agent a, printing warnings; CLI_OK or CLI_FAIL after
+ * reporting. */
 int status_build(struct cli_ctx *ctx, struct agent_ctx *a,
                  struct status_model *m);
 void status_release(struct status_model *m);

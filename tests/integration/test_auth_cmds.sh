@@ -85,6 +85,12 @@ runin "bogus" 1 "$OC" models auth paste-token --provider anthropic
 assert_contains "$ERR" "expected a token starting with sk-ant-oat01- (made by \`claude setup-token\`); nothing was saved"
 runin "sk-ant-oat01-short" 1 "$OC" models auth paste-token --provider anthropic
 assert_contains "$ERR" "token looks too short (18 characters; a setup-token has at least 80)"
+runin "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnop#abcdefghijklmnopqrstuvwxyz" 1 "$OC" models auth paste-token --provider anthropic
+assert_contains "$ERR" "this looks like an OAuth code#state from a login page, not a setup-token"
+runin "$KEY" 1 "$OC" models auth paste-token --provider anthropic
+assert_contains "$ERR" "this is an Anthropic API key, not a setup-token; save it with \`openclaw models auth paste-api-key --provider anthropic\`"
+runin "$TOK" 1 "$OC" models auth paste-api-key --provider anthropic
+assert_contains "$ERR" "this is a Claude setup-token, not an API key"
 xp 1 "$OC" models auth paste-token --provider anthropic
 assert_contains "$ERR" "no token on stdin"
 xp 2 "$OC" models auth paste-token

@@ -98,6 +98,8 @@ static const struct redact_case redact_cases[] = {
     {"\"apiKey\": \"secret-value-123456789\"",
      "\"apiKey\": \"secret-v...23456789\""},
     {"token=short", "token=short"},
+    {"anthropic:key: disabled:billing", "anthropic:key: disabled:billing"},
+    {"password: hunter2x", "password: hu...2x"},
     {"gateway be4f84609b144b7a1d1f339c82c8ea0e9c28902a395b844b ok",
      "gateway be4f8460...395b844b ok"},
     {"sha 0123456789abcdef0123456789abcde",
