@@ -58,12 +58,14 @@ static int take_opt(struct cli_ctx *ctx, int argc, char **argv, int *i)
     }
     if (eq) {
         ctx->values[k] = eq + 1;
+        ctx->mem[k] = argv[*i] + (eq + 1 - a);
         return 0;
     }
     if (*i + 1 >= argc)
         return cli_usage_error(ctx, "option '%s' needs a value %s", a,
                                ctx->cmd->opts[k].arg);
     ctx->values[k] = argv[++*i];
+    ctx->mem[k] = argv[*i];
     return 0;
 }
 

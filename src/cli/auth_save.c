@@ -8,6 +8,7 @@
 #include "auth/health.h"
 #include "auth/meta.h"
 #include "auth/store.h"
+#include "auth/token.h"
 #include "base/clock.h"
 #include "base/secret.h"
 #include "cli/auth_save.h"
@@ -22,11 +23,16 @@ static json_t *profile_json(const struct auth_save *s)
 {
     json_t *p = json_pack("{s:s, s:s}", "type", auth_type_name(s->type),
                           "provider", s->provider);
+    bool key = s->type == AUTH_API_KEY;
 
     if (s->has_expires)
         json_object_set_new(p, "expires", json_integer(s->expires));
-    json_object_set_new(p, s->type == AUTH_API_KEY ? "key" : "token",
-                        json_string(s->secret));
+    if (s->ref_env)
+        json_object_set_new(p, key ? "keyRef" : "tokenRef",
+                            json_pack("{s:s, s:s, s:s}", "source", "env",
+                                      "provider", "default", "id", s->ref_env));
+    else
+        json_object_set_new(p, key ? "key" : "token", json_string(s->secret));
     return p;
 }
 
@@ -53,13 +59,16 @@ static int apply_meta(struct config *cfg, void *arg)
     return 0;
 }
 
-static void print_saved(struct cli_ctx *ctx, struct agent_ctx *a,
-                        struct auth_save *s)
+void cli_auth_print_saved(struct cli_ctx *ctx, struct agent_ctx *a,
+                          const struct auth_save *s)
 {
-    char mask[SECRET_MASK_MAX], left[16], when[CLOCK_ISO_MAX];
+    char mask[SECRET_MASK_MAX + 64], left[16], when[CLOCK_ISO_MAX];
     char *store = cli_display_path(ctx, a->store_path);
 
-    secret_mask(s->secret, strlen(s->secret), mask, sizeof(mask));
+    if (s->ref_env)
+        snprintf(mask, sizeof(mask), "ref(env:%s)", s->ref_env);
+    else
+        secret_mask(s->secret, strlen(s->secret), mask, sizeof(mask));
     printf("Auth profile: %s (%s/%s)\n", s->profile_id, s->provider,
            auth_type_name(s->type));
     if (s->has_expires) {
@@ -87,21 +96,50 @@ static void hint_default_model(struct agent_ctx *a, const char *provider)
                def, provider, provider);
 }
 
+int cli_auth_store_put(struct cli_ctx *ctx, struct agent_ctx *a,
+                       const struct auth_save *s)
+{
+    struct auth_save copy = *s;
+    struct oc_err err;
+
+    if (auth_store_update(a->dir, cli_paths(ctx), put_profile, &copy, &err) < 0)
+        return cli_error("%s", oc_err_msg(&err));
+    return CLI_OK;
+}
+
 int cli_auth_save(struct cli_ctx *ctx, struct agent_ctx *a, struct auth_save *s)
 {
     struct config_write_result res;
-    struct oc_err err;
-    int rc;
+    int rc = cli_auth_store_put(ctx, a, s);
 
-    if (auth_store_update(a->dir, cli_paths(ctx), put_profile, s, &err) < 0)
-        return cli_error("%s", oc_err_msg(&err));
+    if (rc)
+        return rc;
     rc = cli_config_edit(ctx, apply_meta, s, false, &res);
     if (rc)
         return rc;
     cli_report_config_written(ctx, &res);
     config_write_result_release(&res);
-    print_saved(ctx, a, s);
+    cli_auth_print_saved(ctx, a, s);
     hint_default_model(a, s->provider);
+    return CLI_OK;
+}
+
+int cli_secret_prepare(const char *provider, enum auth_type type,
+                       const char *raw, char **clean)
+{
+    char buf[200];
+    char *c = type == AUTH_TOKEN ? token_clean(provider, raw)
+                                 : auth_clean_secret(raw, strlen(raw));
+    const char *why = type == AUTH_TOKEN
+                          ? token_check(provider, c, buf, sizeof(buf))
+                          : apikey_check(provider, c);
+
+    if (why) {
+        secret_wipe(c, strlen(c));
+        free(c);
+        return cli_error("%s; nothing was saved", why);
+    }
+    *clean = c;
     return CLI_OK;
 }
 

@@ -40,6 +40,16 @@ const char *cli_opt(const struct cli_ctx *ctx, const char *name)
     return NULL;
 }
 
+void cli_scrub_opt(struct cli_ctx *ctx, const char *name)
+{
+    const struct cli_opt *o;
+    int i;
+
+    for (i = 0, o = ctx->cmd->opts; o && o->name; o++, i++)
+        if (!strcmp(o->name, name) && ctx->mem[i])
+            memset(ctx->mem[i], 'x', strlen(ctx->mem[i]));
+}
+
 bool cli_flag(const struct cli_ctx *ctx, const char *name)
 {
     return cli_opt(ctx, name) != NULL;

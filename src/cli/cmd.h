@@ -13,7 +13,7 @@
 
 #include "config/paths.h"
 
-#define CLI_MAX_OPTS 32
+#define CLI_MAX_OPTS 48
 
 struct cli_opt {
     const char *name; /* long name without "--" */
@@ -42,6 +42,7 @@ struct cli_ctx {
     int argc;            /* positional arguments */
     char **argv;
     const char *values[CLI_MAX_OPTS]; /* per cmd->opts index; "" for flags */
+    char *mem[CLI_MAX_OPTS];          /* the argv bytes of a value, or NULL */
     bool paths_ready;
     struct oc_paths paths;
 };
@@ -49,6 +50,9 @@ struct cli_ctx {
 /* The value of --name (NULL when absent; "" for a flag that is present). */
 const char *cli_opt(const struct cli_ctx *ctx, const char *name);
 bool cli_flag(const struct cli_ctx *ctx, const char *name);
+/* Overwrite the value of --name in argv (a secret given on the command
+ * line) so it no longer shows in /proc/<pid>/cmdline; read it first. */
+void cli_scrub_opt(struct cli_ctx *ctx, const char *name);
 
 /* Resolved paths (resolved on first use; exits the program on failure). */
 const struct oc_paths *cli_paths(struct cli_ctx *ctx);

@@ -20,20 +20,9 @@
 #include "provider/modelref.h"
 #include "base/banned.h"
 
-static json_t *obj_at(json_t *parent, const char *key)
-{
-    json_t *c = json_object_get(parent, key);
-
-    if (!json_is_object(c)) {
-        c = json_object();
-        json_object_set_new(parent, key, c);
-    }
-    return c;
-}
-
 static json_t *defaults(json_t *raw)
 {
-    return obj_at(obj_at(raw, "agents"), "defaults");
+    return jsonx_obj_at(jsonx_obj_at(raw, "agents"), "defaults");
 }
 
 /* agents.defaults.model as an object (a string primary is converted). */
@@ -46,7 +35,7 @@ static json_t *model_obj(json_t *raw)
         json_object_set_new(d, "model", o);
         return o;
     }
-    return obj_at(d, "model");
+    return jsonx_obj_at(d, "model");
 }
 
 /* Resolve a user-typed model to "provider/model"; warn when the
@@ -73,7 +62,7 @@ static int canonical(struct cli_ctx *ctx, json_t *root, const char *raw,
 
 static int apply_set(struct config *cfg, void *arg)
 {
-    json_t *models = obj_at(defaults(cfg->raw), "models");
+    json_t *models = jsonx_obj_at(defaults(cfg->raw), "models");
 
     json_object_set_new(model_obj(cfg->raw), "primary", json_string(arg));
     if (!json_object_get(models, arg))
@@ -227,7 +216,7 @@ struct alias_op {
 static int apply_alias(struct config *cfg, void *arg)
 {
     struct alias_op *op = arg;
-    json_t *models = obj_at(defaults(cfg->raw), "models"), *v;
+    json_t *models = jsonx_obj_at(defaults(cfg->raw), "models"), *v;
     const char *key, *a;
     bool found = false;
 
@@ -239,7 +228,7 @@ static int apply_alias(struct config *cfg, void *arg)
         }
     }
     if (op->target[0])
-        json_object_set_new(obj_at(models, op->target), "alias",
+        json_object_set_new(jsonx_obj_at(models, op->target), "alias",
                             json_string(op->alias));
     else if (!found)
         return cli_error(catalogue_builtin_alias(op->alias)

@@ -19,7 +19,7 @@
 #include "cli/commands.h"
 #include "cli/models_cmds.h"
 #include "cli/prompt.h"
-#include "cli/ptyrun.h"
+#include "cli/claude.h"
 #include "base/banned.h"
 
 /* The provider (from --provider unless given), normalised; NULL after a
@@ -54,26 +54,19 @@ static int expires_opt(struct cli_ctx *ctx, struct auth_save *s)
     return 0;
 }
 
-/* Read, clean and check the secret, then save it. */
+/* Clean and check the secret, then save it. */
 static int save_secret(struct cli_ctx *ctx, struct agent_ctx *a,
                        struct auth_save *s, const char *raw)
 {
-    char buf[200];
-    char *clean = s->type == AUTH_TOKEN ? token_clean(s->provider, raw)
-                                        : auth_clean_secret(raw, strlen(raw));
-    const char *why = s->type == AUTH_TOKEN
-                          ? token_check(s->provider, clean, buf, sizeof(buf))
-                          : apikey_check(s->provider, clean);
-    int rc;
+    char *clean = NULL;
+    int rc = cli_secret_prepare(s->provider, s->type, raw, &clean);
 
-    if (why) {
-        rc = cli_error("%s; nothing was saved", why);
-    } else {
+    if (!rc) {
         s->secret = clean;
         rc = cli_auth_save(ctx, a, s);
+        secret_wipe(clean, strlen(clean));
+        free(clean);
     }
-    secret_wipe(clean, strlen(clean));
-    free(clean);
     return rc;
 }
 
@@ -125,69 +118,6 @@ static int run_paste_api_key(struct cli_ctx *ctx)
     return paste(ctx, AUTH_API_KEY, NULL);
 }
 
-/* Is name an executable somewhere on PATH? */
-static bool on_path(const char *name)
-{
-    const char *path = getenv("PATH");
-    char *copy, *dir, *save = NULL, *full;
-    bool found = false;
-
-    if (!path)
-        return false;
-    copy = xstrdup(path);
-    for (dir = strtok_r(copy, ":", &save); dir && !found;
-         dir = strtok_r(NULL, ":", &save)) {
-        full = path_join(*dir ? dir : ".", name);
-        found = access(full, X_OK) == 0;
-        free(full);
-    }
-    free(copy);
-    return found;
-}
-
-/* Run `claude setup-token` and return the token it printed (NULL when
- * none was found; the caller then asks for it). */
-static char *run_claude(void)
-{
-    char claude[] = "claude", sub[] = "setup-token";
-    char *argv[] = {claude, sub, NULL};
-    struct buf out;
-    char *tok;
-    int st;
-
-    buf_init(&out, (size_t)1 << 20);
-    st = ptyrun(argv, &out);
-    fprintf(stderr, "\n");
-    tok = ptyrun_find_token(out.p, out.len, ANTHROPIC_SETUP_TOKEN_PREFIX,
-                            ptyrun_width());
-    buf_wipe_release(&out);
-    if (st != 0 && !tok)
-        cli_warn("`claude setup-token` exited with status %d", st);
-    return tok;
-}
-
-static int setup_token_checks(const char *prov)
-{
-    if (strcmp(prov, "anthropic") != 0)
-        return cli_error("setup-token runs Claude Code, so it works for "
-                         "--provider anthropic only; for %s use `openclaw "
-                         "models auth paste-token --provider %s`",
-                         prov, prov);
-    if (!prompt_interactive() || !isatty(STDOUT_FILENO))
-        return cli_error("setup-token needs an interactive terminal (`claude "
-                         "setup-token` signs you in through a browser). On a "
-                         "headless host, run `claude setup-token` on any "
-                         "machine and save the token here with `openclaw "
-                         "models auth paste-token --provider anthropic`");
-    if (!on_path("claude"))
-        return cli_error("`claude` (the Claude Code CLI) is not installed or "
-                         "not on PATH: install it with `npm install -g "
-                         "@anthropic-ai/claude-code`, or make the token on "
-                         "another machine and use `openclaw models auth "
-                         "paste-token --provider anthropic`");
-    return 0;
-}
-
 static int run_setup_token(struct cli_ctx *ctx)
 {
     struct auth_save s = {.type = AUTH_TOKEN,
@@ -202,7 +132,7 @@ static int run_setup_token(struct cli_ctx *ctx)
         snprintf(prov, sizeof(prov), "anthropic");
     else if (!provider_opt(ctx, NULL, prov, sizeof(prov)))
         return CLI_USAGE;
-    rc = setup_token_checks(prov);
+    rc = cli_claude_check(prov);
     if (rc)
         return rc;
     rc = cli_agent_open(ctx, &a);
@@ -210,11 +140,7 @@ static int run_setup_token(struct cli_ctx *ctx)
         prompt_confirm("Run `claude setup-token` now?", true) != 1)
         rc = cli_error("cancelled; nothing was saved");
     if (!rc) {
-        tok = run_claude();
-        if (!tok)
-            tok = cli_read_secret("Could not find the token in claude's "
-                                  "output; paste it here",
-                                  "token");
+        tok = cli_claude_setup_token();
         rc = tok ? save_secret(ctx, &a, &s, tok) : CLI_FAIL;
     }
     if (tok) {

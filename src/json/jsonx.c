@@ -455,6 +455,17 @@ json_t *jsonx_get_obj(const json_t *obj, const char *key)
     return json_is_object(v) ? v : NULL;
 }
 
+json_t *jsonx_obj_at(json_t *obj, const char *key)
+{
+    json_t *c = json_object_get(obj, key);
+
+    if (!json_is_object(c)) {
+        c = json_object();
+        json_object_set_new(obj, key, c);
+    }
+    return c;
+}
+
 json_t *jsonx_get_arr(const json_t *obj, const char *key)
 {
     json_t *v = member(obj, key);

@@ -47,6 +47,9 @@ const char *jsonx_type_name(const json_t *v);
 const char *jsonx_get_str(const json_t *obj, const char *key);
 json_t *jsonx_get_obj(const json_t *obj, const char *key);
 json_t *jsonx_get_arr(const json_t *obj, const char *key);
+/* The object member key of obj (an object), created empty (replacing a
+ * non-object value) when needed: for building config paths. */
+json_t *jsonx_obj_at(json_t *obj, const char *key);
 /* The member as a bool, or dflt when missing or not a boolean. */
 bool jsonx_get_bool(const json_t *obj, const char *key, bool dflt);
 /* 0 and *out set; OC_ENOENT when missing; OC_EINVAL when not an integer
