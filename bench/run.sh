@@ -16,10 +16,37 @@ command -v hyperfine >/dev/null 2>&1 || "$root/scripts/install-deps.sh" bench
 export HOME="$work/home" CI=true
 unset OPENCLAW_STATE_DIR OPENCLAW_CONFIG_PATH OPENCLAW_HOME || true
 mkdir -p "$HOME/.openclaw"
-cp "$root/tests/fixtures/config/openclaw-2026.9.6-onboarded.json" \
-    "$HOME/.openclaw/openclaw.json"
+# a config written by OpenClaw 2026.9.6 onboarding, its paths moved here
+sed "s|/home/user|$HOME|g" \
+    "$root/tests/fixtures/config/openclaw-2026.9.6-onboarded.json" \
+    >"$HOME/.openclaw/openclaw.json"
 chmod 700 "$HOME/.openclaw"
 chmod 600 "$HOME/.openclaw/openclaw.json"
+# 20 auth profiles (tokens with and without expiry, API keys, a few in
+# cooldown) in the main agent's store, for models status and doctor
+agent="$HOME/.openclaw/agents/main/agent"
+mkdir -p "$agent" && chmod -R 700 "$HOME/.openclaw/agents"
+python3 - "$agent/auth-profiles.json" <<'PY'
+import json, sys
+profiles, stats = {}, {}
+for i in range(20):
+    pid = "anthropic:p%02d" % i if i < 14 else "openrouter:p%02d" % i
+    prov = pid.split(":")[0]
+    if i % 3 == 0:
+        profiles[pid] = {"type": "api_key", "provider": prov,
+                         "key": "sk-ant-api03-" + "k%02d" % i * 30}
+    else:
+        profiles[pid] = {"type": "token", "provider": prov,
+                         "token": "sk-ant-oat01-" + "t%02d" % i * 30}
+        if i % 2:
+            profiles[pid]["expires"] = 4102444800000
+    if i % 5 == 0:
+        stats[pid] = {"errorCount": 2, "cooldownUntil": 4102444800000,
+                      "cooldownReason": "rate_limit"}
+json.dump({"version": 1, "profiles": profiles, "usageStats": stats},
+          open(sys.argv[1], "w"), indent=2)
+PY
+chmod 600 "$agent/auth-profiles.json"
 
 echo "== machine"
 echo "$(nproc) cores, $(uname -sr), $(date -u +%Y-%m-%dT%H:%MZ)"
@@ -31,19 +58,26 @@ hyperfine -N --warmup 20 --runs 300 --style basic \
     "$oc --version" \
     "$oc config get agents.defaults.model.primary" \
     "$oc config validate" 2>&1 | grep -E 'Benchmark|Time|Range'
+hyperfine -N --warmup 20 --runs 300 --style basic \
+    "$oc models status" \
+    "$oc models status --json" \
+    "$oc models status --check" 2>&1 | grep -E 'Benchmark|Time|Range'
 hyperfine -N --warmup 5 --runs 100 --style basic \
-    "$oc config set wizard.benchCounter 1" 2>&1 | grep -E 'Benchmark|Time|Range'
+    "$oc config set wizard.benchCounter 1" \
+    "$oc doctor" 2>&1 | grep -E 'Benchmark|Time|Range'
 
 echo "== peak RSS (KiB) and median wall time (us), 50 runs each"
 for args in "--version" "config get agents.defaults.model.primary" \
-    "config validate" "config set wizard.benchCounter 2"; do
+    "config validate" "config set wizard.benchCounter 2" "models status" \
+    "models status --json" "doctor"; do
     # shellcheck disable=SC2086
     printf '%-45s %s\n' "$args" "$("$root/$build/bench/maxrss" 50 "$oc" $args)"
 done
 
 if command -v valgrind >/dev/null 2>&1; then
     echo "== instructions executed (callgrind)"
-    for args in "--version" "config get agents.defaults.model.primary"; do
+    for args in "--version" "config get agents.defaults.model.primary" \
+        "models status"; do
         # shellcheck disable=SC2086
         n=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$oc" $args 2>&1 >/dev/null \
             | sed -n 's/.*Collected : \([0-9]*\).*/\1/p')

@@ -131,6 +131,10 @@ assert_eq 0 "$RC" "setup-token through a pty"
 assert_contains "$OUT" "Auth profile: anthropic:default (anthropic/token)"
 assert_eq "$TOK" "$(json_q "$STORE" 'd["profiles"]["anthropic:default"]["token"]')" "token captured from claude's wrapped output"
 assert_eq "None" "$(json_q "$STORE" 'd["profiles"]["anthropic:default"].get("expires")')" "setup-token has no expiry"
+# the seed's form without --provider, answering claude's prompt again
+PATH="$T_ROOT/bin:$PATH" "$PTY" -c 80 "$T_ROOT/setup.script" -- "$OC" models auth setup-token >"$OUT" 2>"$ERR"
+assert_eq 0 "$?" "setup-token without --provider"
+assert_contains "$OUT" "Auth profile: anthropic:default (anthropic/token)"
 # no claude on PATH: say how to install it or paste instead
 printf 'expect now?\nsend y\\r\n' >"$T_ROOT/noclaude.script"
 PATH=/usr/bin:/bin "$PTY" "$T_ROOT/noclaude.script" -- "$OC" models auth setup-token >"$OUT" 2>&1
@@ -146,6 +150,22 @@ assert_contains "$OUT" "Auth profile: openrouter:manual (openrouter/token)"
 assert_not_contains "$OUT" "$ORK"
 collect
 assert_eq "$ORK" "$(json_q "$STORE" 'd["profiles"]["openrouter:manual"]["token"]')" "openrouter token saved"
+
+# --- models auth add: the interactive chooser ----------------------------
+cat >"$T_ROOT/add.script" <<EOF
+expect What do you want to add?
+expect Choose 1-5 [1]:
+send 4\r
+expect Paste API key for openrouter:
+send $ORK\r
+EOF
+"$PTY" "$T_ROOT/add.script" -- "$OC" models auth add --profile-id openrouter:added >"$OUT" 2>&1
+assert_eq 0 "$?" "models auth add"
+assert_contains "$OUT" "Auth profile: openrouter:added (openrouter/api_key)"
+assert_eq "api_key" "$(json_q "$STORE" 'd["profiles"]["openrouter:added"]["type"]')" "add saved an API key"
+xp 1 "$OC" models auth add
+assert_contains "$ERR" "models auth add is interactive"
+xp 0 "$OC" models auth remove openrouter:added
 
 # --- auth order (seed commands) -----------------------------------------
 xp 0 "$OC" models auth order get --provider anthropic
@@ -268,6 +288,16 @@ wait
 assert_eq 16 "$(json_q "$STORE" 'len([k for k in d["profiles"] if k.startswith("anthropic:p")])')" "16 parallel pastes all saved"
 assert_eq 16 "$(json_q "$CONFIG" 'len([k for k in d["auth"]["profiles"] if k.startswith("anthropic:p")])')" "16 config entries"
 assert_eq "True" "$(json_q "$STORE" '"openrouter:manual" in d["profiles"] and "anthropic:default" in d["profiles"]')" "unrelated profiles kept"
+# order set and paste-token racing each other: every update lands
+for i in $(seq 1 6); do
+    printf '%s\n' "$ORK" | "$OC" models auth paste-token --provider openrouter --profile-id "openrouter:r$i" >/dev/null 2>"$T_ROOT/race.$i" &
+done
+"$OC" models auth order set --provider anthropic anthropic:p1 anthropic:p2 >/dev/null 2>"$T_ROOT/race.a" &
+"$OC" models auth order set --provider openrouter openrouter:manual >/dev/null 2>"$T_ROOT/race.o" &
+wait
+assert_eq "6 ['anthropic:p1', 'anthropic:p2'] ['openrouter:manual'] 16" "$(json_q "$STORE" '" ".join(str(x) for x in (len([k for k in d["profiles"] if k.startswith("openrouter:r")]), d["order"]["anthropic"], d["order"]["openrouter"], len([k for k in d["profiles"] if k.startswith("anthropic:p")])))')" "racing order set and paste-token"
+cat "$T_ROOT"/race.* >"$T_ROOT/race.err"
+assert_eq "" "$(cat "$T_ROOT/race.err")" "no errors from racing writers"
 
 # --- models set / aliases / fallbacks / list -------------------------------
 xp 0 "$OC" models set sonnet
