@@ -192,7 +192,7 @@ static void parse_exec(struct svc_file *f, const char *v, const char *e,
 
 void svc_parse_systemd(const char *p, size_t n, struct svc_file *out)
 {
-    const char *lim = p + n, *v;
+    const char *lim = p + strnlen(p, n), *v; /* a NUL byte ends a text */
     struct uline l;
     int lineno = 1;
     struct parse_word pw = {out, 0};
@@ -237,7 +237,7 @@ static void strip_word(void *arg, const char *ws, const char *we,
 
 char *svc_strip_systemd(const char *p, size_t n, const struct strlist *drop)
 {
-    const char *lim = p + n, *v = NULL;
+    const char *lim = p + strnlen(p, n), *v = NULL;
     struct buf out, kept;
     struct uline l;
     int lineno = 1;
@@ -379,9 +379,12 @@ static void plist_pair(void *arg, const char *ps, const char *pe,
 
 void svc_parse_plist(const char *p, size_t n, struct svc_file *out)
 {
-    const char *lim = p + n, *k, *as, *ae, *ss, *se;
+    const char *lim, *k, *as, *ae, *ss, *se;
     struct plist_parse pp = {out, p};
     struct buf b;
+
+    n = strnlen(p, n); /* a NUL byte ends a text */
+    lim = p + n;
 
     each_pair(p, n, plist_pair, &pp);
     k = find(p, lim, "<key>ProgramArguments</key>");
@@ -429,7 +432,9 @@ static void plist_strip_pair(void *arg, const char *ps, const char *pe,
 char *svc_strip_plist(const char *p, size_t n, const struct strlist *drop)
 {
     struct buf out;
-    struct plist_strip st = {drop, p, p + n, &out, p};
+    struct plist_strip st = {drop, p, p + strnlen(p, n), &out, p};
+
+    n = strnlen(p, n); /* a NUL byte ends a text */
 
     buf_init(&out, 0);
     each_pair(p, n, plist_strip_pair, &st);
