@@ -117,6 +117,10 @@ static void read_expires(struct auth_cred *c, json_t *v)
         return;
     d = json_is_number(e) ? json_number_value(e) : 0;
     c->expires_valid = isfinite(d) && d > 0;
+    /* OpenClaw accepts any finite positive number; past the largest
+     * JavaScript date it is simply "far future" */
+    if (d > AUTH_EXPIRES_MAX)
+        d = AUTH_EXPIRES_MAX;
     c->expires = c->expires_valid ? (int64_t)d : 0;
 }
 

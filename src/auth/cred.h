@@ -32,6 +32,8 @@ enum auth_elig {
 };
 
 #define AUTH_PROVIDER_MAX 64
+/* The largest JavaScript Date (ms): expiry times are clamped to it. */
+#define AUTH_EXPIRES_MAX 8.64e15
 
 struct auth_cred {
     const char *id; /* borrowed: the profile id (map key) */

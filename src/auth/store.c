@@ -221,6 +221,21 @@ int auth_store_load(struct auth_store *s, const char *agent_dir,
     return rc < 0 ? rc : 0;
 }
 
+int auth_store_peek(struct auth_store *s, const char *agent_dir,
+                    const struct oc_paths *p, struct oc_err *err)
+{
+    int rc;
+
+    auth_store_release(s);
+    set_paths(s, agent_dir, p);
+    rc = load_files(s, err);
+    if (!rc && !s->exists && legacy_present(s))
+        s->legacy_pending = store_import_legacy(s) > 0;
+    if (rc < 0)
+        auth_store_release(s);
+    return rc < 0 ? rc : 0;
+}
+
 /* A copy of doc without the state maps (the later, split layout). */
 static json_t *profiles_only(json_t *doc)
 {

@@ -41,6 +41,8 @@ struct auth_store {
     json_t *doc;             /* auth-profiles.json as read ({} when absent) */
     json_t *state;           /* auth-state.json as read, or NULL */
     bool exists;             /* auth-profiles.json was on disk */
+    bool legacy_pending;     /* AUTH_LOAD_PEEK: legacy files were read
+                                into memory, not yet imported on disk */
     struct strlist warnings; /* skipped entries, imports */
     struct auth_cred *creds; /* valid profiles, in file order */
     size_t ncreds;
@@ -51,10 +53,17 @@ void auth_store_release(struct auth_store *s);
 
 /*
  * Read the store of agent_dir (no lock). A missing file is an empty
- * store. OC_EPARSE (with file:line:column in err) for unreadable JSON,
+ * store, except that legacy auth.json / oauth.json are then imported (as
+ * OpenClaw does on first use: written to auth-profiles.json, auth.json
+ * removed). OC_EPARSE (with file:line:column in err) for unreadable JSON,
  * OC_EIO for I/O errors; s is then empty (released).
  */
 int auth_store_load(struct auth_store *s, const char *agent_dir,
+                    const struct oc_paths *p, struct oc_err *err);
+
+/* The same, but legacy files are only read into memory (legacy_pending
+ * set): nothing on disk changes. For doctor and listings. */
+int auth_store_peek(struct auth_store *s, const char *agent_dir,
                     const struct oc_paths *p, struct oc_err *err);
 
 /*

@@ -155,7 +155,15 @@ static int64_t num(json_t *o, const char *key)
     json_t *v = json_object_get(o, key);
     double d = json_is_number(v) ? json_number_value(v) : 0;
 
-    return isfinite(d) && d > 0 ? (int64_t)d : 0;
+    if (!isfinite(d) || d <= 0)
+        return 0;
+    return d > 8.64e15 ? (int64_t)8.64e15 : (int64_t)d;
+}
+
+/* A count from the file, within int range. */
+static int small_count(int64_t v)
+{
+    return v > 1000000000 ? 1000000000 : (int)v;
 }
 
 bool auth_store_stats(const struct auth_store *s, const char *id,
@@ -172,7 +180,7 @@ bool auth_store_stats(const struct auth_store *s, const char *id,
     out->cooldown_until = num(o, "cooldownUntil");
     out->disabled_until = num(o, "disabledUntil");
     out->last_failure_at = num(o, "lastFailureAt");
-    out->error_count = (int)num(o, "errorCount");
+    out->error_count = small_count(num(o, "errorCount"));
     out->cooldown_reason =
         auth_reason_parse(jsonx_get_str(o, "cooldownReason"));
     out->disabled_reason =
@@ -184,7 +192,8 @@ bool auth_store_stats(const struct auth_store *s, const char *id,
     counts = json_object_get(o, "failureCounts");
     json_object_foreach (counts, key, v)
         if (auth_reason_parse(key) != REASON_NONE)
-            out->failure_counts[auth_reason_parse(key)] = (int)num(counts, key);
+            out->failure_counts[auth_reason_parse(key)] =
+                small_count(num(counts, key));
     return true;
 }
 

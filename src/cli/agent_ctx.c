@@ -39,8 +39,10 @@ int cli_agent_open(struct cli_ctx *ctx, struct agent_ctx *a)
         rc = cli_require_valid(ctx, &a->cfg);
     if (!rc && raw)
         rc = cli_check_agent(ctx, a->cfg.root, raw);
-    if (rc)
+    if (rc) {
+        config_release(&a->cfg);
         return rc;
+    }
     a->id = raw ? paths_normalize_agent_id(raw)
                 : config_default_agent_id(a->cfg.root);
     a->dir = config_agent_dir(a->cfg.root, cli_paths(ctx), a->id);

@@ -19,7 +19,8 @@ struct agent_ctx {
 /*
  * Load the env layers and the config (which must be valid), pick the agent
  * (--agent, checked against the configured agents, else the default).
- * Returns CLI_OK, or CLI_FAIL after reporting why.
+ * Returns CLI_OK, or CLI_FAIL after reporting why (a is then empty;
+ * cli_agent_close on it is harmless).
  */
 int cli_agent_open(struct cli_ctx *ctx, struct agent_ctx *a);
 void cli_agent_close(struct agent_ctx *a);

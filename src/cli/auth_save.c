@@ -145,6 +145,7 @@ int cli_secret_prepare(const char *provider, enum auth_type type,
 
 char *cli_read_secret(const char *question, const char *what)
 {
+    bool too_big;
     char *v;
 
     if (prompt_interactive()) {
@@ -153,8 +154,12 @@ char *cli_read_secret(const char *question, const char *what)
             cli_error("no %s entered", what);
         return v;
     }
-    v = read_stdin_secret(SECRET_INPUT_MAX);
-    if (!v)
+    v = read_stdin_secret(SECRET_INPUT_MAX, &too_big);
+    if (too_big)
+        cli_error("the %s on stdin is too large (more than %d KiB); nothing "
+                  "was saved",
+                  what, SECRET_INPUT_MAX / 1024);
+    else if (!v)
         cli_error("no %s on stdin; pipe it in (openclaw ... < file) or run "
                   "this in a terminal to paste it",
                   what);

@@ -59,6 +59,11 @@ static char *run_claude(void)
     return tok;
 }
 
+bool cli_claude_installed(void)
+{
+    return on_path("claude");
+}
+
 int cli_claude_check(const char *prov)
 {
     if (strcmp(prov, "anthropic") != 0)

@@ -7,9 +7,14 @@
 #ifndef OC_CLI_CLAUDE_H
 #define OC_CLI_CLAUDE_H
 
+#include <stdbool.h>
+
 /* Can setup-token run for provider here? CLI_OK, or CLI_FAIL after saying
  * why and what to do instead. */
 int cli_claude_check(const char *provider);
+
+/* Is `claude` on PATH? */
+bool cli_claude_installed(void);
 
 /* Run `claude setup-token`; the token it printed, else one the user
  * pastes; NULL after reporting. Caller wipes and frees. */

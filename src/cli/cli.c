@@ -4,6 +4,8 @@
  * command's declared options, and help generated from the same table.
  * Tested in tests/unit/test_cli.c and tests/integration/test_cli.sh.
  */
+#include <jansson.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include "base/fsx.h"
 #include "base/log.h"
 #include "base/secret.h"
+#include "base/xalloc.h"
 #include "cli/cli.h"
 #include "cli/cmd.h"
 #include "cli/commands.h"
@@ -283,6 +286,45 @@ static int run_help(int argc, char **argv)
     return CLI_OK;
 }
 
+/* Width of an --agent option at a (2 for "--agent X", 1 for
+ * "--agent=X"), else 0. */
+static int agent_opt_width(const char *a)
+{
+    if (!strcmp(a, "--agent"))
+        return 2;
+    return !strncmp(a, "--agent=", 8) ? 1 : 0;
+}
+
+/*
+ * `openclaw models auth --agent work order get ...`: an --agent given to
+ * a command group applies to its subcommand, so move it to the end of
+ * the arguments, where the subcommand's own options are parsed.
+ */
+static void hoist_group_agent(int argc, char **argv)
+{
+    const struct cli_cmd *cmd = &cli_root, *sub;
+    char *moved[2];
+    int i = 0, k, w;
+
+    while (i < argc) {
+        w = agent_opt_width(argv[i]);
+        if (w && i + w < argc && find_sub(cmd, argv[i + w])) {
+            moved[0] = argv[i];
+            moved[1] = w == 2 ? argv[i + 1] : NULL;
+            for (k = i; k + w < argc; k++)
+                argv[k] = argv[k + w];
+            for (k = 0; k < w; k++)
+                argv[argc - w + k] = moved[k];
+            continue;
+        }
+        sub = find_sub(cmd, argv[i]);
+        if (!sub)
+            break;
+        cmd = sub;
+        i++;
+    }
+}
+
 static int dispatch(struct cli_ctx *ctx, int argc, char **argv,
                     const struct globals *g)
 {
@@ -290,6 +332,7 @@ static int dispatch(struct cli_ctx *ctx, int argc, char **argv,
 
     if (argc > 0 && !strcmp(argv[0], "help"))
         return run_help(argc - 1, argv + 1);
+    hoist_group_agent(argc, argv);
     ctx->cmd =
         walk(&cli_root, argc, argv, &i, ctx->full_name, sizeof(ctx->full_name));
     if (g->help) {
@@ -307,8 +350,19 @@ static int dispatch(struct cli_ctx *ctx, int argc, char **argv,
         return CLI_USAGE;
     }
     if (cli_parse_args(ctx, argc - i, argv + i))
-        return CLI_USAGE;
+        /* `models status --check` reserves 2 for "expiring soon" */
+        return ctx->cmd->usage_status ? ctx->cmd->usage_status : CLI_USAGE;
     return ctx->cmd->run(ctx);
+}
+
+/* jansson's strings hold keys and tokens read from the stores and the
+ * config: wipe every block it frees. */
+static void wiping_free(void *p)
+{
+    if (p) {
+        secret_wipe(p, malloc_usable_size(p));
+        free(p);
+    }
 }
 
 int cli_main(int argc, char **argv)
@@ -317,6 +371,7 @@ int cli_main(int argc, char **argv)
     struct cli_ctx ctx = {0};
     int n, rc;
 
+    json_set_alloc_funcs(xmalloc, wiping_free);
     n = strip_globals(argc - 1, argv + 1, &g);
     if (n < 0)
         return CLI_USAGE;

@@ -32,7 +32,8 @@ struct cli_cmd {
     const struct cli_opt *opts; /* {NULL}-terminated, may be NULL */
     const struct cli_cmd *const *subs; /* NULL-terminated, may be NULL */
     int min_args;
-    int max_args; /* -1: no limit */
+    int max_args;     /* -1: no limit */
+    int usage_status; /* exit code of an option error; 0: CLI_USAGE (2) */
     int (*run)(struct cli_ctx *ctx);
 };
 

@@ -26,7 +26,7 @@ static size_t profile_count(struct cli_ctx *ctx, const char *dir)
     size_t n;
 
     auth_store_init(&s);
-    n = auth_store_load(&s, dir, cli_paths(ctx), NULL) == 0 ? s.ncreds : 0;
+    n = auth_store_peek(&s, dir, cli_paths(ctx), NULL) == 0 ? s.ncreds : 0;
     auth_store_release(&s);
     return n;
 }
@@ -176,7 +176,7 @@ static int run_add(struct cli_ctx *ctx)
                         cli_opt(ctx, "agent-dir"), cli_opt(ctx, "model")};
     struct config_write_result res;
     struct config cfg;
-    char *id = paths_normalize_agent_id(ctx->argv[0]), *dir = NULL, *src;
+    char *id = paths_normalize_agent_id(ctx->argv[0]), *dir = NULL, *src, *def;
     size_t copied = 0;
     int rc;
 
@@ -190,10 +190,12 @@ static int run_add(struct cli_ctx *ctx)
     if (!rc) {
         dir = config_agent_dir(cfg.root, cli_paths(ctx), id);
         fsx_mkdir_p(dir, FSX_DIR_MODE, NULL);
-        src = config_agent_dir(cfg.root, cli_paths(ctx), OC_DEFAULT_AGENT_ID);
+        def = config_default_agent_id(cfg.root);
+        src = config_agent_dir(cfg.root, cli_paths(ctx), def);
         if (cli_flag(ctx, "copy-auth"))
             rc = copy_auth(ctx, src, dir, &copied);
         free(src);
+        free(def);
         config_release(&cfg);
     }
     if (!rc)
@@ -228,27 +230,46 @@ static int apply_remove(struct config *cfg, void *arg)
                      (const char *)arg);
 }
 
+/* The agent's dir and whether it is the default agent, before removal. */
+static int remove_checks(struct cli_ctx *ctx, const char *id, char **dir)
+{
+    struct config cfg;
+    char *def;
+    int rc = cli_load_config(ctx, &cfg, CONFIG_APPLY_ENV);
+
+    if (rc)
+        return rc;
+    def = config_default_agent_id(cfg.root);
+    *dir = config_agent_dir(cfg.root, cli_paths(ctx), id);
+    if (!strcmp(def, id) && !cli_flag(ctx, "force"))
+        rc = cli_error("%s is the default agent: commands without --agent "
+                       "use its credentials. Mark another agent default "
+                       "first, or pass --force",
+                       id);
+    free(def);
+    config_release(&cfg);
+    return rc;
+}
+
 static int run_remove(struct cli_ctx *ctx)
 {
     struct config_write_result res;
-    char *id = paths_normalize_agent_id(ctx->argv[0]);
-    int rc = cli_config_edit(ctx, apply_remove, id, false, &res);
+    char *id = paths_normalize_agent_id(ctx->argv[0]), *dir = NULL, *shown;
+    int rc = remove_checks(ctx, id, &dir);
 
+    if (!rc)
+        rc = cli_config_edit(ctx, apply_remove, id, false, &res);
     if (!rc) {
-        char *agents = path_join(cli_paths(ctx)->state_dir, "agents");
-        char *dir = path_join(agents, id);
-        char *shown = cli_display_path(ctx, dir);
-
+        shown = cli_display_path(ctx, dir);
         cli_report_config_written(ctx, &res);
         config_write_result_release(&res);
         printf("Removed agent %s from the config. Its directory and "
-               "credentials were left in place under %s; delete them "
-               "yourself when you no longer need them.\n",
+               "credentials were left in place (%s); delete them yourself "
+               "when you no longer need them.\n",
                id, shown);
         free(shown);
-        free(dir);
-        free(agents);
     }
+    free(dir);
     free(id);
     return rc;
 }
@@ -279,10 +300,16 @@ static const struct cli_cmd cmd_agents_add = {
     .run = run_add,
 };
 
+static const struct cli_opt remove_opts[] = {
+    {"force", 0, NULL, "Remove even the default agent"},
+    {NULL, 0, NULL, NULL},
+};
+
 static const struct cli_cmd cmd_agents_remove = {
     .name = "remove",
     .args = "<id>",
     .summary = "Remove an agent from the config (its files are kept)",
+    .opts = remove_opts,
     .min_args = 1,
     .max_args = 1,
     .run = run_remove,

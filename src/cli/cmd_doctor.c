@@ -174,6 +174,10 @@ static const struct cli_opt doctor_opts[] = {
     {"non-interactive", 0, NULL, "Never ask; without --fix nothing changes"},
     {"generate-gateway-token", 0, NULL,
      "Generate gateway.auth.token when there is none"},
+    {"force", 0, NULL,
+     "Accepted for compatibility (service definitions are "
+     "never rewritten except to move secrets)"},
+    {"deep", 0, NULL, "Accepted for compatibility"},
     {"json", 0, NULL, "Output JSON"},
     {NULL, 0, NULL, NULL},
 };

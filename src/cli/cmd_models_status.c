@@ -198,10 +198,28 @@ static void print_missing(struct agent_ctx *a, const struct status_model *m)
     }
 }
 
+/* "  - <id> <status>[ expires in <t>| expires unknown]" as OpenClaw
+ * prints it: an expired token has no remaining time ("unknown"), an
+ * expired OAuth credential "0m"; "missing" prints as "unknown". */
+static void print_health_line(const struct auth_cred *c,
+                              const struct profile_health *h)
+{
+    const char *status =
+        h->status == HEALTH_MISSING ? "unknown" : health_status_name(h->status);
+    char left[16];
+
+    health_remaining(h->remaining_ms, left, sizeof(left));
+    if (h->status == HEALTH_EXPIRED && c->type == AUTH_TOKEN)
+        printf("  - %s %s expires unknown\n", c->id, status);
+    else if (h->has_expiry)
+        printf("  - %s %s expires in %s\n", c->id, status, left);
+    else
+        printf("  - %s %s\n", c->id, status);
+}
+
 static void print_token_status(const struct status_model *m)
 {
     struct profile_health h;
-    char left[16];
     bool any = false;
     size_t i, k;
 
@@ -218,10 +236,7 @@ static void print_token_status(const struct status_model *m)
                 c->type == AUTH_API_KEY)
                 continue;
             health_of(c, m->now, &h);
-            health_remaining(h.remaining_ms, left, sizeof(left));
-            printf("  - %s %s%s%s\n", c->id, health_status_name(h.status),
-                   h.has_expiry ? " expires in " : "",
-                   h.has_expiry ? left : "");
+            print_health_line(c, &h);
         }
     }
     if (!any)
@@ -273,6 +288,7 @@ const struct cli_cmd cmd_models_status = {
             "disabled, with\nthe reason and when they come back.\n",
     .opts = status_opts,
     .max_args = 0,
+    .usage_status = CLI_FAIL,
     .run = run_status,
 };
 
@@ -303,5 +319,6 @@ const struct cli_cmd cmd_models = {
     .opts = models_opts,
     .subs = models_subs,
     .max_args = 0,
+    .usage_status = CLI_FAIL,
     .run = run_status,
 };

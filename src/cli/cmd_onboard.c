@@ -72,8 +72,7 @@ int onboard_take_secret(struct onboard *o, const char *raw)
     return rc;
 }
 
-/* ---- flags ----------------------------------------------------------------
- */
+/* ---- flags ----------------------------------------------------------- */
 
 static int parse_choice(struct onboard *o)
 {
@@ -138,14 +137,19 @@ static int parse_gateway_flags(struct onboard *o)
 static char *secret_flag(struct onboard *o, const char *name)
 {
     const char *v = cli_opt(o->ctx, name);
+    bool too_big = false;
     char *copy;
 
     if (!v)
         return NULL;
-    copy = !strcmp(v, "-") ? read_stdin_secret(65536) : xstrdup(v);
+    copy = !strcmp(v, "-") ? read_stdin_secret(SECRET_LINE_MAX, &too_big)
+                           : xstrdup(v);
     cli_scrub_opt(o->ctx, name);
     if (!copy)
-        cli_error("--%s -: nothing on stdin", name);
+        cli_error("--%s -: %s", name,
+                  too_big ? "the value on stdin is too large"
+                          : "nothing on "
+                            "stdin");
     return copy;
 }
 
@@ -166,7 +170,13 @@ static int parse_gateway_secrets(struct onboard *o)
     return 0;
 }
 
-/* ---- the credential from flags -------------------------------------- */
+/* ---- the credential from flags --------------------------------------- */
+
+bool onboard_has_cred_flag(const struct cli_ctx *ctx)
+{
+    return cli_opt(ctx, "anthropic-api-key") || cli_opt(ctx, "token") ||
+           cli_opt(ctx, "openrouter-api-key") || cli_opt(ctx, "auth-choice");
+}
 
 /* Infer the auth choice from which key flags were given. */
 static void infer_choice(struct onboard *o)
@@ -251,9 +261,13 @@ static int profile_from_flags(struct onboard *o)
     return o->profile_id ? 0 : cli_error("invalid --token-profile-id: %s", why);
 }
 
-static int cred_from_flags(struct onboard *o)
+int onboard_cred_from_flags(struct onboard *o)
 {
     int rc = 0;
+
+    /* the seed's `--auth-choice setup-token` with the token given */
+    if (o->auth == OB_SETUP_TOKEN && cli_opt(o->ctx, "token"))
+        o->auth = OB_TOKEN;
 
     snprintf(o->provider, sizeof(o->provider), "%s",
              o->auth == OB_OPENROUTER ? "openrouter" : "anthropic");
@@ -264,17 +278,17 @@ static int cred_from_flags(struct onboard *o)
     else if (o->auth == OB_TOKEN)
         rc = token_from_flags(o);
     else if (o->auth == OB_SETUP_TOKEN)
-        rc = cli_error("--auth-choice setup-token runs `claude setup-token`, "
-                       "which needs a terminal. Run it on any machine and "
-                       "pass the token with --auth-choice token --token "
-                       "<token>, or run `openclaw onboard` in a terminal");
+        rc = cli_error("Anthropic setup-token auth requires --token with a "
+                       "valid setup-token: run `claude setup-token` on any "
+                       "machine and pass what it prints with --token <token> "
+                       "(or --token - to read it from stdin), or run "
+                       "`openclaw onboard` in a terminal");
     if (!rc && o->secret)
         rc = profile_from_flags(o);
     return rc;
 }
 
-/* ---- writing ----------------------------------------------------------------
- */
+/* ---- writing --------------------------------------------------------- */
 
 static void set_model(json_t *raw, const char *model)
 {
@@ -332,12 +346,16 @@ static int apply_onboard(struct config *cfg, void *arg)
 
     if (o->reset)
         json_object_clear(cfg->raw);
-    d = jsonx_obj_at(jsonx_obj_at(cfg->raw, "agents"), "defaults");
-    if (o->workspace)
+    /* "Keep current settings": only the credential (and what flags ask) */
+    if (o->workspace && (!o->keep || cli_opt(o->ctx, "workspace"))) {
+        d = jsonx_obj_at(jsonx_obj_at(cfg->raw, "agents"), "defaults");
         json_object_set_new(d, "workspace", json_string(o->workspace));
+    }
     if (o->model)
         set_model(cfg->raw, o->model);
-    set_gateway(o, cfg->raw);
+    if (!o->keep || o->port || o->bind || o->gw_auth || o->gw_token ||
+        o->gw_password)
+        set_gateway(o, cfg->raw);
     if (o->secret)
         auth_meta_apply(cfg->raw, o->profile_id, o->provider,
                         auth_type_name(o->type));
@@ -355,7 +373,8 @@ static int make_gateway_token(struct onboard *o)
     char hex[64];
 
     if (o->gw_token || (mode && strcmp(mode, "token") != 0) ||
-        json_object_get(auth, "token"))
+        json_object_get(auth, "token") ||
+        (o->keep && !o->port && !o->bind && !o->gw_auth && !o->gw_password))
         return 0;
     if (secret_random_hex(24, hex, sizeof(hex)))
         return cli_error("cannot generate a gateway token: no randomness");
@@ -474,8 +493,7 @@ static int write_all(struct onboard *o)
     return rc;
 }
 
-/* ---- the command ----------------------------------------------------------
- */
+/* ---- the command ----------------------------------------------------- */
 
 static int risk_refused(void)
 {
@@ -549,17 +567,27 @@ static int run_onboard(struct cli_ctx *ctx)
     struct onboard o = {.ctx = ctx};
     int rc;
 
-    o.interactive = !cli_flag(ctx, "non-interactive");
-    if (!o.interactive && !cli_flag(ctx, "accept-risk"))
+    o.interactive = !cli_flag(ctx, "non-interactive") && prompt_interactive();
+    if (cli_flag(ctx, "non-interactive") && !cli_flag(ctx, "accept-risk"))
         return risk_refused();
-    if (o.interactive && !prompt_interactive())
-        return cli_error("onboard is interactive and there is no terminal; "
-                         "use `openclaw onboard --non-interactive "
-                         "--accept-risk` with flags (see --help)");
+    if (!o.interactive && !cli_flag(ctx, "non-interactive")) {
+        /* no terminal: the flags must say what to set up (the seed's
+         * `onboard --anthropic-api-key "$ANTHROPIC_API_KEY"`) */
+        if (!onboard_has_cred_flag(ctx))
+            return cli_error("onboard is interactive and there is no "
+                             "terminal; pass a credential (e.g. "
+                             "--anthropic-api-key) or use `openclaw onboard "
+                             "--non-interactive --accept-risk` with flags "
+                             "(see --help)");
+        if (!cli_flag(ctx, "accept-risk"))
+            fprintf(stderr, "Security notice: an assistant acts with these "
+                            "credentials. Read: "
+                            "https://docs.openclaw.ai/security\n");
+    }
     rc = prepare(&o);
     if (!rc) {
         infer_choice(&o);
-        rc = o.interactive ? onboard_wizard(&o) : cred_from_flags(&o);
+        rc = o.interactive ? onboard_wizard(&o) : onboard_cred_from_flags(&o);
     }
     if (!rc)
         rc = default_workspace(&o);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/fsx.h"
 #include "cli/common.h"
 #include "cli/config_edit.h"
@@ -50,6 +51,67 @@ static int check_result(struct cli_ctx *ctx, struct config *cfg,
     return rc;
 }
 
+/* Is v an object that is (partly) loaded with $include? */
+static bool included(json_t *v)
+{
+    return json_is_object(v) && json_object_get(v, "$include");
+}
+
+/*
+ * Where the edit changed an object loaded with $include (writing next to
+ * the $include would hide what the included file says: arrays are
+ * replaced, not merged). Appends the path to where and returns true.
+ */
+static bool include_touched(json_t *before, json_t *after, struct buf *where,
+                            json_t **inc)
+{
+    const char *key;
+    json_t *b, *a;
+    size_t len = where->len;
+
+    json_object_foreach (after, key, a) {
+        b = json_object_get(before, key);
+        buf_addf(where, "%s%s", len ? "." : "", key);
+        if (b && included(b) && !json_equal(a, b)) {
+            *inc = json_object_get(b, "$include");
+            return true;
+        }
+        if (json_is_object(b) && json_is_object(a) &&
+            include_touched(b, a, where, inc))
+            return true;
+        buf_truncate(where, len);
+    }
+    json_object_foreach (before, key, b) {
+        buf_addf(where, "%s%s", len ? "." : "", key);
+        if (included(b) && !json_object_get(after, key)) {
+            *inc = json_object_get(b, "$include");
+            return true;
+        }
+        buf_truncate(where, len);
+    }
+    return false;
+}
+
+static int include_guard(json_t *before, json_t *after)
+{
+    struct buf where;
+    json_t *inc = NULL;
+    int rc = 0;
+
+    buf_init(&where, 0);
+    if (included(before) && !json_equal(before, after))
+        rc = cli_error("cannot change the config: its top level is loaded "
+                       "with $include; edit the included file instead");
+    else if (include_touched(before, after, &where, &inc))
+        rc = cli_error("cannot change '%s': it is loaded with $include%s%s%s; "
+                       "edit the included file instead",
+                       where.p, json_is_string(inc) ? " (" : "",
+                       json_is_string(inc) ? json_string_value(inc) : "",
+                       json_is_string(inc) ? ")" : "");
+    buf_release(&where);
+    return rc;
+}
+
 static int edit_locked(struct cli_ctx *ctx,
                        int (*apply)(struct config *cfg, void *arg), void *arg,
                        bool dry_run, struct config_write_result *res)
@@ -57,6 +119,7 @@ static int edit_locked(struct cli_ctx *ctx,
     struct config cfg;
     struct config_problems before;
     struct oc_err err;
+    json_t *orig = NULL;
     int rc = cli_load_config(ctx, &cfg, CONFIG_APPLY_ENV);
 
     if (!rc && cfg.exists && !cfg.raw)
@@ -65,8 +128,13 @@ static int edit_locked(struct cli_ctx *ctx,
         cfg.raw = json_object();
     before = cfg.problems;
     problems_init(&cfg.problems);
-    if (!rc)
+    if (!rc) {
+        orig = json_deep_copy(cfg.raw);
         rc = apply(&cfg, arg);
+    }
+    if (rc == 0)
+        rc = include_guard(orig, cfg.raw);
+    json_decref(orig);
     if (rc == 0)
         rc = check_result(ctx, &cfg, &before);
     if (rc == 0 && !dry_run && config_write(&cfg, res, &err))

@@ -34,7 +34,8 @@ struct doctor {
     size_t n, cap;
 };
 
-/* Record a finding; fix (printf-free text) may be NULL. Returns it. */
+/* Record a finding; fix (printf-free text) may be NULL. Returns it; the
+ * pointer is valid until the next doctor_add. */
 struct finding *doctor_add(struct doctor *d, enum doctor_sev sev,
                            const char *section, const char *fix,
                            const char *fmt, ...)

@@ -177,7 +177,7 @@ static void check_agent(struct doctor *d, struct agent_ctx *a)
     struct oc_err err;
     size_t i;
 
-    if (status_load(d->ctx, a, &m, &err)) {
+    if (status_load(d->ctx, a, &m, true, &err)) {
         doctor_add(d, SEV_PROBLEM, "Model auth", NULL, "agent %s: %s", a->id,
                    oc_err_msg(&err));
         status_release(&m);
@@ -221,7 +221,7 @@ void doctor_check_agents(struct doctor *d)
     strlist_release(&ids);
 }
 
-/* ---- where environment keys come from ---------------------------------- */
+/* ---- where environment keys come from -------------------------------- */
 
 #define REFUSAL_FIX "move it to ~/.openclaw/.env if it is meant for openclaw"
 

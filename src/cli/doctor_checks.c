@@ -60,7 +60,7 @@ void doctor_check_state(struct doctor *d)
     free(shown);
 }
 
-/* ---- config ------------------------------------------------------------ */
+/* ---- config ---------------------------------------------------------- */
 
 static void config_problems(struct doctor *d, const char *shown)
 {
@@ -132,7 +132,7 @@ void doctor_check_config(struct doctor *d)
     free(shown);
 }
 
-/* ---- permissions --------------------------------------------------------- */
+/* ---- permissions ----------------------------------------------------- */
 
 /* Check one path against the most it should allow (0700 or 0600). */
 static void check_mode(struct doctor *d, const char *path, mode_t want,
@@ -229,7 +229,7 @@ void doctor_check_permissions(struct doctor *d)
                    "dirs 700)");
 }
 
-/* ---- legacy files -------------------------------------------------------- */
+/* ---- legacy files ---------------------------------------------------- */
 
 static void legacy_leftover(struct doctor *d, const char *id, const char *dir)
 {
@@ -275,6 +275,41 @@ out:
     free(path);
 }
 
+static int import_noop(struct auth_store *s, void *arg, struct oc_err *err)
+{
+    (void)s;
+    (void)arg;
+    (void)err;
+    return 0;
+}
+
+/* An agent with legacy files and no store yet: the first command that
+ * reads the store imports them; --fix does it now. */
+static void legacy_pending(struct doctor *d, const char *id, const char *dir)
+{
+    struct auth_store s;
+    struct finding *f;
+    struct oc_err err;
+    char *q;
+
+    auth_store_init(&s);
+    if (auth_store_peek(&s, dir, cli_paths(d->ctx), NULL) == 0 &&
+        s.legacy_pending) {
+        f = doctor_add(d, SEV_WARN, "Legacy files", "openclaw doctor --fix",
+                       "agent %s: legacy credentials (auth.json / "
+                       "credentials/oauth.json) are not imported into "
+                       "auth-profiles.json yet (%zu profile%s)",
+                       id, s.ncreds, s.ncreds == 1 ? "" : "s");
+        q = xasprintf("Import them for agent %s now?", id);
+        if (doctor_may_fix(d, q) &&
+            auth_store_update(dir, cli_paths(d->ctx), import_noop, NULL,
+                              &err) >= 0)
+            f->fixed = true;
+        free(q);
+    }
+    auth_store_release(&s);
+}
+
 void doctor_check_legacy(struct doctor *d)
 {
     struct strlist ids = STRLIST_INIT;
@@ -286,7 +321,9 @@ void doctor_check_legacy(struct doctor *d)
         dir = config_agent_dir(d->cfg.root, cli_paths(d->ctx), ids.v[i]);
         store = path_join(dir, AUTH_STORE_FILE);
         legacy = path_join(dir, "auth.json");
-        if (access(store, F_OK) == 0 && access(legacy, F_OK) == 0)
+        if (access(store, F_OK) != 0)
+            legacy_pending(d, ids.v[i], dir);
+        else if (access(legacy, F_OK) == 0)
             legacy_leftover(d, ids.v[i], dir);
         free(legacy);
         free(store);
@@ -295,8 +332,7 @@ void doctor_check_legacy(struct doctor *d)
     strlist_release(&ids);
 }
 
-/* ---- gateway ---------------------------------------------------------------
- */
+/* ---- gateway --------------------------------------------------------- */
 
 static json_t *gw(struct doctor *d, const char *key)
 {

@@ -69,15 +69,72 @@ static char *dotenv_line(const char *key, const char *value)
     return NULL;
 }
 
+/* The value the service really gets for key: its last assignment (as
+ * systemd and launchd apply them); *conflict when earlier ones differ. */
+static const char *effective_value(const struct svc *s, const char *key,
+                                   bool *conflict)
+{
+    const char *v = NULL;
+    size_t i;
+
+    *conflict = false;
+    for (i = 0; i < s->f.nenv; i++) {
+        if (strcmp(s->f.env[i].key, key) != 0)
+            continue;
+        if (v && strcmp(v, s->f.env[i].value) != 0)
+            *conflict = true;
+        v = s->f.env[i].value;
+    }
+    return v;
+}
+
+/* Decide for one secret key: append it to text (the .env) and/or mark it
+ * safe to remove from the unit. */
+static void move_key(struct doctor *d, const struct svc *s, const char *key,
+                     const struct dotenv *de, struct buf *text,
+                     struct strlist *moved)
+{
+    const struct dotenv_entry *have = dotenv_get(de, key);
+    bool conflict;
+    const char *v = effective_value(s, key, &conflict);
+    char *line;
+
+    if (!v || !*v || conflict) {
+        if (conflict)
+            doctor_add(d, SEV_WARN, "Service", NULL,
+                       "%s is set more than once, to different values; "
+                       "left in place: remove the stale ones yourself",
+                       key);
+        return;
+    }
+    if (have) {
+        if (!strcmp(have->value, v))
+            strlist_push(moved, key);
+        else
+            doctor_add(d, SEV_WARN, "Service", NULL,
+                       "%s differs from the one in ~/.openclaw/.env; left "
+                       "in place: keep the one that works",
+                       key);
+        return;
+    }
+    line = dotenv_line(key, v);
+    if (line) {
+        buf_addstr(text, line);
+        strlist_push(moved, key);
+        secret_wipe(line, strlen(line));
+        free(line);
+    }
+}
+
 /* Add the baked secrets to <state>/.env (those it lacks); fills moved
  * with every key now safe to remove from the unit. */
 static int move_to_dotenv(struct doctor *d, struct svc *s,
                           struct strlist *moved)
 {
-    char *path = path_join(cli_paths(d->ctx)->state_dir, ".env"), *line;
+    char *path = path_join(cli_paths(d->ctx)->state_dir, ".env");
+    struct strlist seen = STRLIST_INIT;
     struct buf text;
     struct dotenv de;
-    const struct dotenv_entry *have;
     size_t i, len0;
     int rc = 0;
 
@@ -89,21 +146,15 @@ static int move_to_dotenv(struct doctor *d, struct svc *s,
     if (text.len && text.p[text.len - 1] != '\n')
         buf_addch(&text, '\n');
     for (i = 0; i < s->f.nenv; i++) {
-        const struct svc_env *e = &s->f.env[i];
-        if (!is_secret_key(e->key) || strlist_has(moved, e->key))
+        const char *k = s->f.env[i].key;
+        if (!is_secret_key(k) || strlist_has(&seen, k))
             continue;
-        have = dotenv_get(&de, e->key);
-        line = have ? NULL : dotenv_line(e->key, e->value);
-        if (line)
-            buf_addstr(&text, line);
-        if (line || (have && !strcmp(have->value, e->value)))
-            strlist_push(moved, e->key);
-        if (line)
-            secret_wipe(line, strlen(line));
-        free(line);
+        strlist_push(&seen, k);
+        move_key(d, s, k, &de, &text, moved);
     }
-    if (text.len != len0 && fsx_write_atomic(path, text.p, text.len, NULL))
+    if (text.len > len0 + 1 && fsx_write_atomic(path, text.p, text.len, NULL))
         rc = -1;
+    strlist_release(&seen);
     dotenv_release(&de);
     buf_wipe_release(&text);
     free(path);
@@ -127,10 +178,26 @@ static void restart_hint(struct doctor *d, const struct svc *s)
     free(base);
 }
 
-static void fix_secrets(struct doctor *d, struct svc *s, struct finding *f)
+/* Secret keys with a value in the definition (each once). */
+static size_t secret_keys(const struct svc *s)
+{
+    struct strlist seen = STRLIST_INIT;
+    size_t i, n;
+
+    for (i = 0; i < s->f.nenv; i++)
+        if (is_secret_key(s->f.env[i].key) && *s->f.env[i].value &&
+            !strlist_has(&seen, s->f.env[i].key))
+            strlist_push(&seen, s->f.env[i].key);
+    n = seen.n;
+    strlist_release(&seen);
+    return n;
+}
+
+/* fi: the index of the finding (doctor_add may move the array). */
+static void fix_secrets(struct doctor *d, struct svc *s, size_t fi)
 {
     struct strlist moved = STRLIST_INIT;
-    char *text;
+    char *text, *bak;
 
     if (!doctor_may_fix(d, "Move these secrets into ~/.openclaw/.env and "
                            "remove them from the service definition?"))
@@ -138,10 +205,14 @@ static void fix_secrets(struct doctor *d, struct svc *s, struct finding *f)
     if (move_to_dotenv(d, s, &moved) == 0 && moved.n) {
         text = s->plist ? svc_strip_plist(s->text.p, s->text.len, &moved)
                         : svc_strip_systemd(s->text.p, s->text.len, &moved);
-        if (fsx_write_atomic(s->path, text, strlen(text), NULL) == 0) {
-            f->fixed = true;
+        bak = xasprintf("%s.bak", s->path);
+        /* the old definition is kept (0600: it holds the secrets) */
+        if (fsx_write_atomic(bak, s->text.p, s->text.len, NULL) == 0 &&
+            fsx_write_atomic(s->path, text, strlen(text), NULL) == 0) {
+            d->v[fi].fixed = moved.n == secret_keys(s);
             restart_hint(d, s);
         }
+        free(bak);
         secret_wipe(text, strlen(text));
         free(text);
     }
@@ -151,7 +222,6 @@ static void fix_secrets(struct doctor *d, struct svc *s, struct finding *f)
 static void check_secrets(struct doctor *d, struct svc *s, const char *shown)
 {
     struct strlist keys = STRLIST_INIT;
-    struct finding *f;
     char *list;
     size_t i;
 
@@ -161,13 +231,13 @@ static void check_secrets(struct doctor *d, struct svc *s, const char *shown)
                           s->f.env[i].line);
     if (keys.n) {
         list = strlist_join(&keys, ", ");
-        f = doctor_add(d, SEV_PROBLEM, "Service", "openclaw doctor --fix",
-                       "%s has secrets written into it: %s. Unit files are "
-                       "readable by tools like `systemctl show` and go stale "
-                       "when you rotate a key; the gateway reads "
-                       "~/.openclaw/.env itself",
-                       shown, list);
-        fix_secrets(d, s, f);
+        doctor_add(d, SEV_PROBLEM, "Service", "openclaw doctor --fix",
+                   "%s has secrets written into it: %s. Unit files are "
+                   "readable by tools like `systemctl show` and go stale "
+                   "when you rotate a key; the gateway reads "
+                   "~/.openclaw/.env itself",
+                   shown, list);
+        fix_secrets(d, s, d->n - 1);
         free(list);
     }
     strlist_release(&keys);

@@ -57,6 +57,13 @@ void onboard_release(struct onboard *o);
  * wrong. */
 int onboard_take_secret(struct onboard *o, const char *raw);
 
+/* Was a credential flag (or --auth-choice) given? */
+bool onboard_has_cred_flag(const struct cli_ctx *ctx);
+
+/* Fill the credential from the flags (o->auth already chosen or
+ * inferred); CLI_OK or CLI_FAIL after saying what is missing. */
+int onboard_cred_from_flags(struct onboard *o);
+
 /* "apiKey", "token", ... for --auth-choice and --json. */
 const char *onboard_auth_name(enum ob_auth a);
 

@@ -67,7 +67,7 @@ static int ask_existing(struct onboard *o)
     return 0;
 }
 
-/* ---- credential ---------------------------------------------------------- */
+/* ---- credential ------------------------------------------------------ */
 
 /* The secret from the environment (after a yes) or a prompt, checked;
  * asks again after a bad paste. */
@@ -131,13 +131,39 @@ static int ask_auth_choice(struct onboard *o)
     return 0;
 }
 
+/* Run `claude setup-token` when it is installed; otherwise say so and
+ * ask for a token made elsewhere. */
+static int run_or_paste(struct onboard *o)
+{
+    char *tok;
+    int rc;
+
+    if (!cli_claude_installed()) {
+        fprintf(stderr, "`claude` (Claude Code) is not installed here. Run "
+                        "`claude setup-token` on any machine and paste the "
+                        "token it prints.\n");
+        return ask_secret(o, NULL, "Paste the token (input hidden)");
+    }
+    tok = cli_claude_setup_token();
+    rc = tok ? onboard_take_secret(o, tok) : CLI_FAIL;
+    if (tok)
+        secret_wipe(tok, strlen(tok));
+    free(tok);
+    return rc;
+}
+
 static int ask_credential(struct onboard *o)
 {
     int rc = ask_auth_choice(o);
-    char *tok;
 
     if (rc || o->auth == OB_SKIP)
         return rc;
+    /* what the flags already say is not asked again */
+    if (onboard_has_cred_flag(o->ctx) &&
+        !(o->auth == OB_SETUP_TOKEN && !cli_opt(o->ctx, "token")) &&
+        !(o->auth == OB_API_KEY && !cli_opt(o->ctx, "anthropic-api-key")) &&
+        !(o->auth == OB_OPENROUTER && !cli_opt(o->ctx, "openrouter-api-key")))
+        return onboard_cred_from_flags(o);
     snprintf(o->provider, sizeof(o->provider), "%s",
              o->auth == OB_OPENROUTER ? "openrouter" : "anthropic");
     o->type = o->auth == OB_TOKEN || o->auth == OB_SETUP_TOKEN ? AUTH_TOKEN
@@ -150,13 +176,8 @@ static int ask_credential(struct onboard *o)
         rc = ask_secret(o, NULL,
                         "Paste the token from `claude setup-token` (input "
                         "hidden)");
-    else if (!(rc = cli_claude_check(o->provider))) {
-        tok = cli_claude_setup_token();
-        rc = tok ? onboard_take_secret(o, tok) : CLI_FAIL;
-        if (tok)
-            secret_wipe(tok, strlen(tok));
-        free(tok);
-    }
+    else
+        rc = run_or_paste(o);
     if (!rc && o->type == AUTH_TOKEN)
         return ask_token_name(o);
     if (!rc)
@@ -164,8 +185,7 @@ static int ask_credential(struct onboard *o)
     return rc;
 }
 
-/* ---- model -----------------------------------------------------------------
- */
+/* ---- model ----------------------------------------------------------- */
 
 struct model_menu {
     const char *items[12];
@@ -242,8 +262,7 @@ static int ask_model(struct onboard *o)
     return rc;
 }
 
-/* ---- gateway ---------------------------------------------------------------
- */
+/* ---- gateway --------------------------------------------------------- */
 
 static int ask_port(struct onboard *o)
 {
@@ -280,15 +299,22 @@ static int ask_gateway(struct onboard *o)
 
     if (o->keep || !o->manual_gateway)
         return 0;
-    rc = ask_port(o);
-    c = rc ? -1 : prompt_menu("Gateway bind", bind_items, 3, 0);
-    if (c < 0)
-        return rc ? rc : cancelled();
-    o->bind = xstrdup(binds[c]);
-    c = prompt_menu("Gateway auth", auth_items, 2, 0);
-    if (c < 0)
-        return cancelled();
-    o->gw_auth = xstrdup(c ? "password" : "token");
+    rc = o->port ? 0 : ask_port(o);
+    if (rc)
+        return rc;
+    if (!o->bind) {
+        c = prompt_menu("Gateway bind", bind_items, 3, 0);
+        if (c < 0)
+            return cancelled();
+        o->bind = xstrdup(binds[c]);
+    }
+    if (!o->gw_auth) {
+        c = prompt_menu("Gateway auth", auth_items, 2, 0);
+        if (c < 0)
+            return cancelled();
+        o->gw_auth = xstrdup(c ? "password" : "token");
+    }
+    c = !strcmp(o->gw_auth, "password");
     if (c == 1 && !o->gw_password) {
         o->gw_password = prompt_secret("Gateway password (input hidden)");
         if (!o->gw_password || !*o->gw_password)
@@ -305,7 +331,8 @@ static int ask_flow(struct onboard *o)
     };
     int c;
 
-    if (o->keep || cli_opt(o->ctx, "flow"))
+    /* gateway flags given: they apply as they are, nothing to ask */
+    if (o->keep || cli_opt(o->ctx, "flow") || o->port || o->bind || o->gw_auth)
         return 0;
     c = prompt_menu("Gateway setup", items, 2, 0);
     if (c < 0)

@@ -59,14 +59,34 @@ static char *read_line(void)
     return line;
 }
 
+/* A line read into a fixed buffer, so no copy of the secret is left in
+ * memory freed by a realloc; NULL at end of input. */
+static char *read_secret_line(void)
+{
+    char line[SECRET_LINE_MAX], *r;
+    size_t n = 0;
+    int c;
+
+    while ((c = fgetc(stdin)) != EOF && c != '\n')
+        if (n + 1 < sizeof(line))
+            line[n++] = (char)c;
+    if (c == EOF && n == 0)
+        return NULL;
+    while (n > 0 && line[n - 1] == '\r')
+        n--;
+    r = xmemdupz(line, n);
+    secret_wipe(line, sizeof(line));
+    return r;
+}
+
 char *prompt_secret(const char *question)
 {
     struct sigaction sa = {.sa_handler = on_signal};
     struct termios t;
     char *line;
 
-    fprintf(stderr, "%s: ", question);
-    fflush(stderr);
+    /* echo goes off before the question appears, so nothing typed or
+     * pasted the moment it shows can be echoed */
     if (tcgetattr(STDIN_FILENO, &saved) == 0) {
         sigemptyset(&sa.sa_mask);
         sigaction(SIGINT, &sa, &old_int);
@@ -77,7 +97,9 @@ char *prompt_secret(const char *question)
         if (tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0)
             echo_off = 1;
     }
-    line = read_line();
+    fprintf(stderr, "%s: ", question);
+    fflush(stderr);
+    line = read_secret_line();
     restore_echo();
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
@@ -151,18 +173,21 @@ int prompt_confirm(const char *question, bool dflt)
     }
 }
 
-char *read_stdin_secret(size_t max)
+char *read_stdin_secret(size_t max, bool *too_big)
 {
     struct buf b;
     char chunk[4096];
     size_t n;
     char *r = NULL;
 
+    *too_big = false;
     buf_init(&b, max);
     while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
-        if (buf_add(&b, chunk, n))
+        if (buf_add(&b, chunk, n)) {
+            *too_big = true;
             break;
-    if (feof(stdin) && b.len)
+        }
+    if (!*too_big && feof(stdin) && b.len)
         r = xmemdupz(b.p, b.len);
     secret_wipe(chunk, sizeof(chunk));
     buf_wipe_release(&b);

@@ -30,7 +30,10 @@ int prompt_menu(const char *question, const char *const *items, int n,
 int prompt_confirm(const char *question, bool dflt);
 
 /* All of stdin (for secrets piped in), at most max bytes; NULL when it is
- * empty or too large. Caller wipes and frees. */
-char *read_stdin_secret(size_t max);
+ * empty, or too large (*too_big set). Caller wipes and frees. */
+char *read_stdin_secret(size_t max, bool *too_big);
+
+/* Longest secret line a prompt keeps. */
+#define SECRET_LINE_MAX 65536
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/secret.h"
+#include "base/xalloc.h"
 #include "cli/models_cmds.h"
 #include "config/env.h"
 #include "json/jsonx.h"
@@ -75,6 +76,41 @@ static json_t *provider_json(struct cli_ctx *ctx, struct agent_ctx *a,
     return o;
 }
 
+static int by_remaining(const void *a, const void *b)
+{
+    json_int_t x =
+        json_integer_value(json_object_get(*(json_t *const *)a, "remainingMs"));
+    json_int_t y =
+        json_integer_value(json_object_get(*(json_t *const *)b, "remainingMs"));
+
+    return (x > y) - (x < y);
+}
+
+/* arr's objects ordered by remainingMs (stable for equal times). */
+static json_t *sorted_by_remaining(json_t *arr)
+{
+    size_t n = json_array_size(arr), i;
+    json_t **v = xcalloc(n + 1, sizeof(json_t *)), *out = json_array();
+
+    for (i = 0; i < n; i++)
+        v[i] = json_incref(json_array_get(arr, i));
+    /* insertion sort: stable, and the list is short */
+    for (i = 1; i < n; i++) {
+        json_t *x = v[i];
+        size_t j = i;
+        while (j > 0 && by_remaining(&v[j - 1], &x) > 0) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
+    for (i = 0; i < n; i++)
+        json_array_append_new(out, v[i]);
+    free(v);
+    json_decref(arr);
+    return out;
+}
+
 /* One entry per profile whose cooldown/disable is still running, soonest
  * back first. */
 static json_t *unusable_json(const struct status_model *m)
@@ -105,7 +141,26 @@ static json_t *unusable_json(const struct status_model *m)
         json_object_set_new(o, "remainingMs", json_integer(until - m->now));
         json_array_append_new(arr, o);
     }
-    return arr;
+    return sorted_by_remaining(arr);
+}
+
+/* "<id> (<displayName>)", else "<id> (<email>)", else "<id>"; the
+ * config's auth.profiles metadata first, then the stored profile. */
+static json_t *label_of(const struct status_model *m, const struct auth_cred *c)
+{
+    json_t *meta = jsonx_get_obj(
+        jsonx_get_obj(jsonx_get_obj(m->cfg, "auth"), "profiles"), c->id);
+    const char *name = jsonx_get_str(meta, "displayName");
+
+    if (!name || !*name)
+        name = jsonx_get_str(meta, "email");
+    if (!name || !*name)
+        name = c->display_name;
+    if (!name || !*name)
+        name = c->email;
+    if (!name || !*name)
+        return json_string(c->id);
+    return json_sprintf("%s (%s)", c->id, name);
 }
 
 static json_t *health_json(const struct status_model *m,
@@ -126,7 +181,7 @@ static json_t *health_json(const struct status_model *m,
         json_object_set_new(o, "remainingMs", json_integer(h.remaining_ms));
     }
     json_object_set_new(o, "source", json_string("store"));
-    json_object_set_new(o, "label", json_string(c->id));
+    json_object_set_new(o, "label", label_of(m, c));
     return o;
 }
 

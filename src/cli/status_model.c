@@ -156,7 +156,7 @@ static void fill_providers(struct status_model *m, struct agent_ctx *a)
 }
 
 int status_load(struct cli_ctx *ctx, struct agent_ctx *a,
-                struct status_model *m, struct oc_err *err)
+                struct status_model *m, bool peek, struct oc_err *err)
 {
     struct oc_err shell;
     bool shell_failed;
@@ -164,9 +164,11 @@ int status_load(struct cli_ctx *ctx, struct agent_ctx *a,
 
     memset(m, 0, sizeof(*m));
     m->now = clock_wall_ms();
+    m->cfg = a->cfg.root;
     auth_store_init(&m->store);
     shell_failed = env_shell_import(a->cfg.root, &shell) != 0;
-    rc = auth_store_load(&m->store, a->dir, cli_paths(ctx), err);
+    rc = peek ? auth_store_peek(&m->store, a->dir, cli_paths(ctx), err)
+              : auth_store_load(&m->store, a->dir, cli_paths(ctx), err);
     if (rc)
         return rc;
     if (shell_failed)
@@ -183,7 +185,7 @@ int status_build(struct cli_ctx *ctx, struct agent_ctx *a,
     struct oc_err err;
     size_t i;
 
-    if (status_load(ctx, a, m, &err))
+    if (status_load(ctx, a, m, false, &err))
         return cli_error("%s", oc_err_msg(&err));
     for (i = 0; i < m->store.warnings.n; i++)
         cli_warn("%s", m->store.warnings.v[i]);

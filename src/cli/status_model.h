@@ -30,6 +30,7 @@ struct prov_status {
 
 struct status_model {
     struct auth_store store;
+    json_t *cfg; /* the agent's config root (borrowed) */
     int64_t now;
     const char *default_raw; /* as configured, or the catalogue default */
     char resolved[320];      /* "provider/model" */
@@ -41,9 +42,10 @@ struct status_model {
 };
 
 /* Build the model for agent a without printing anything: 0, or the store's
- * load error (err filled). Warnings are left in m->store.warnings. */
+ * load error (err filled). Warnings are left in m->store.warnings. With
+ * peek, legacy files are read but not imported (auth_store_peek). */
 int status_load(struct cli_ctx *ctx, struct agent_ctx *a,
-                struct status_model *m, struct oc_err *err);
+                struct status_model *m, bool peek, struct oc_err *err);
 /* Build the model for agent a, printing warnings; CLI_OK or CLI_FAIL after
  * reporting. */
 int status_build(struct cli_ctx *ctx, struct agent_ctx *a,

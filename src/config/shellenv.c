@@ -31,6 +31,7 @@
 #define SHELL_MAX_TIMEOUT_MS     600000
 
 static struct strlist applied = STRLIST_INIT;
+static bool tried; /* one login shell per process, whatever it gave */
 
 extern char **environ;
 
@@ -41,6 +42,7 @@ const struct strlist *env_shell_applied(void)
 
 void env_shell_reset(void)
 {
+    tried = false;
     strlist_release(&applied);
 }
 
@@ -272,8 +274,9 @@ int env_shell_import(const json_t *root, struct oc_err *err)
     char *shell;
     int rc;
 
-    if (!env_shell_enabled(root) || any_expected_set())
+    if (tried || !env_shell_enabled(root) || any_expected_set())
         return 0;
+    tried = true;
     shell = login_shell();
     buf_init(&out, SHELL_OUTPUT_MAX);
     rc = run_shell(shell, timeout_ms(root), &out, err);

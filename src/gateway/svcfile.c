@@ -38,7 +38,12 @@ void svc_file_release(struct svc_file *f)
 static void add_env(struct svc_file *f, const char *k, size_t kn, const char *v,
                     size_t vn, int line)
 {
-    f->env = xreallocarray(f->env, f->nenv + 1, sizeof(*f->env));
+    if (f->nenv >= SVCFILE_MAX_ENV)
+        return;
+    /* grow by doubling: capacity is the next power of two */
+    if (!(f->nenv & (f->nenv - 1)))
+        f->env =
+            xreallocarray(f->env, f->nenv ? f->nenv * 2 : 1, sizeof(*f->env));
     f->env[f->nenv].key = xmemdupz(k, kn);
     f->env[f->nenv].value = xmemdupz(v, vn);
     f->env[f->nenv].line = line;
@@ -365,7 +370,8 @@ static void each_pair(const char *p, size_t n, pair_fn fn, void *arg)
 
 struct plist_parse {
     struct svc_file *f;
-    const char *start;
+    const char *at; /* lines are counted up to here */
+    int line;       /* the line at `at` */
 };
 
 static void plist_pair(void *arg, const char *ps, const char *pe,
@@ -374,13 +380,16 @@ static void plist_pair(void *arg, const char *ps, const char *pe,
     struct plist_parse *pp = arg;
 
     (void)pe;
-    add_env(pp->f, key, strlen(key), val, strlen(val), line_of(pp->start, ps));
+    /* pairs come in order: count only the lines since the last one */
+    pp->line += line_of(pp->at, ps) - 1;
+    pp->at = ps;
+    add_env(pp->f, key, strlen(key), val, strlen(val), pp->line);
 }
 
 void svc_parse_plist(const char *p, size_t n, struct svc_file *out)
 {
     const char *lim, *k, *as, *ae, *ss, *se;
-    struct plist_parse pp = {out, p};
+    struct plist_parse pp = {out, p, 1};
     struct buf b;
 
     n = strnlen(p, n); /* a NUL byte ends a text */

@@ -14,7 +14,8 @@
 
 #include "base/strlist.h"
 
-#define SVCFILE_MAX ((size_t)1 << 20)
+#define SVCFILE_MAX     ((size_t)1 << 20)
+#define SVCFILE_MAX_ENV 4096 /* environment entries kept */
 
 struct svc_env {
     char *key;

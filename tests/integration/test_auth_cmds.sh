@@ -202,6 +202,12 @@ assert_eq "expiring 43200000" "$(json_q "$OUT" '" ".join(str(p[k]) for p in d["a
 xp 1 env OPENCLAW_TEST_NOW_MS=$((NOW + 13 * 3600 * 1000)) "$OC" models status --check
 assert_contains "$OUT" "anthropic:default expired"
 xp 0 env OPENCLAW_TEST_NOW_MS=$((NOW - 30 * 86400000)) "$OC" models status --check
+assert_contains "$OUT" "  - anthropic:default ok expires in 31d"
+xp 0 env OPENCLAW_TEST_NOW_MS=$((NOW + 13 * 3600 * 1000)) "$OC" models status
+assert_contains "$OUT" "  - anthropic:default expired expires unknown"
+# a typo next to --check is not "expiring" (2): usage errors exit 1 here
+xp 1 "$OC" models status --check --chek
+assert_contains "$ERR" "unknown option '--chek'"
 
 # --- list, cooldowns ------------------------------------------------------
 xp 0 "$OC" models auth list --provider anthropic
@@ -218,6 +224,16 @@ EOF
 xp 0 "$OC" models status
 assert_contains "$OUT" "anthropic:default"
 assert_contains "$OUT" "cooldown"
+python3 - "$STORE" <<'EOF'
+import json, sys
+p = sys.argv[1]
+d = json.load(open(p))
+d["usageStats"]["anthropic:manual"] = {"cooldownUntil": 2000000000000, "cooldownReason": "rate_limit"}
+json.dump(d, open(p, "w"), indent=2)
+EOF
+xp 0 env OPENCLAW_TEST_NOW_MS=$NOW "$OC" models status --json
+assert_eq "anthropic:manual anthropic:default" "$(json_q "$OUT" '" ".join(u["profileId"] for u in d["auth"]["unusableProfiles"])')" "unusableProfiles soonest back first"
+xp 0 "$OC" models auth clear-cooldown anthropic:manual
 xp 0 "$OC" models auth clear-cooldown anthropic:default
 assert_eq "Cleared cooldown and disabled state: anthropic:default" "$(tail -n 1 "$OUT")" "clear-cooldown"
 assert_eq "None 0" "$(json_q "$STORE" '" ".join(str(d["usageStats"]["anthropic:default"].get(k)) for k in ("cooldownUntil","errorCount"))')" "cooldown cleared in store"
@@ -238,6 +254,11 @@ xp 1 "$OC" models status --agent nope
 assert_eq 'openclaw: error: Unknown agent id "nope". Use "openclaw agents list" to see configured agents.' "$(cat "$ERR")" "unknown agent"
 xp 0 "$OC" agents list
 assert_contains "$OUT" "- work"
+# --agent given to the command group applies to the subcommand
+xp 0 "$OC" models auth --agent work order get --provider anthropic
+assert_contains "$OUT" "Agent: work"
+xp 1 "$OC" agents remove main
+assert_contains "$ERR" "main is the default agent"
 xp 0 "$OC" agents add helper --copy-auth
 assert_eq "$(json_q "$STORE" 'sorted(d["profiles"])')" \
     "$(json_q "$STATE/agents/helper/agent/auth-profiles.json" 'sorted(d["profiles"])')" "--copy-auth copies profiles"
@@ -298,6 +319,38 @@ wait
 assert_eq "6 ['anthropic:p1', 'anthropic:p2'] ['openrouter:manual'] 16" "$(json_q "$STORE" '" ".join(str(x) for x in (len([k for k in d["profiles"] if k.startswith("openrouter:r")]), d["order"]["anthropic"], d["order"]["openrouter"], len([k for k in d["profiles"] if k.startswith("anthropic:p")])))')" "racing order set and paste-token"
 cat "$T_ROOT"/race.* >"$T_ROOT/race.err"
 assert_eq "" "$(cat "$T_ROOT/race.err")" "no errors from racing writers"
+
+# --- a far-future expiry is just that (no overflow) -----------------------
+python3 - "$STORE" <<'EOF'
+import json, sys
+p = sys.argv[1]
+d = json.load(open(p))
+d["profiles"]["anthropic:p1"] = {"type": "token", "provider": "anthropic", "token": d["profiles"]["anthropic:default"]["token"], "expires": 1e300, "email": "me@example.com"}
+json.dump(d, open(p, "w"), indent=2)
+EOF
+xp 0 "$OC" models status --json
+assert_eq "ok anthropic:p1 (me@example.com)" "$(json_q "$OUT" '" ".join(p["status"] + " " + p["label"] for p in d["auth"]["oauth"]["profiles"] if p["profileId"] == "anthropic:p1")')" "huge expires, label with email"
+head -c 70000 /dev/zero | tr '\0' a >"$T_ROOT/big"
+"$OC" models auth paste-api-key --provider anthropic <"$T_ROOT/big" >"$OUT" 2>"$ERR"
+assert_contains "$ERR" "the API key on stdin is too large (more than 64 KiB); nothing was saved"
+
+# --- $include: an edit never hides what an included file says --------------
+cp "$CONFIG" "$T_ROOT/cfg.noinc"
+python3 - "$CONFIG" "$STATE/agents.json5" <<'EOF'
+import json, sys
+cfg, inc = sys.argv[1:]
+d = json.load(open(cfg))
+agents = d.pop("agents", {})
+json.dump(agents, open(inc, "w"), indent=2)
+d["agents"] = {"$include": "./agents.json5"}
+json.dump(d, open(cfg, "w"), indent=2)
+EOF
+cp "$CONFIG" "$T_ROOT/cfg.inc"
+xp 1 "$OC" agents add bot
+assert_eq "openclaw: error: cannot change 'agents': it is loaded with \$include (./agents.json5); edit the included file instead" "$(cat "$ERR")" "include guard"
+xp 1 "$OC" models fallbacks add anthropic/claude-haiku-4-5
+assert_file_eq "$T_ROOT/cfg.inc" "$CONFIG"
+cp "$T_ROOT/cfg.noinc" "$CONFIG"
 
 # --- models set / aliases / fallbacks / list -------------------------------
 xp 0 "$OC" models set sonnet

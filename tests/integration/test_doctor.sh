@@ -172,6 +172,42 @@ assert_contains "$OUT" "[info] ANTHROPIC_API_KEY=sk-ant-a...lshellAB is set only
 assert_contains "$OUT" "[warn] ./.env:1 sets ANTHROPIC_API_KEY but it was ignored"
 rm "$T_ROOT/work/.env"
 
+# --- a unit that sets a key twice: the last one wins; never lose it ------
+cat >"$UNIT" <<EOF
+[Service]
+ExecStart=/bin/true gateway
+Environment=ANTHROPIC_API_KEY=sk-ant-api03-OLDoldoldoldoldoldoldold
+Environment="HOME=/x y" ANTHROPIC_API_KEY=$UNITKEY
+Environment=OPENROUTER_API_KEY=
+EOF
+cp "$UNIT" "$T_ROOT/unit.orig"
+xp 1 "$OC" doctor --fix
+assert_contains "$OUT" "ANTHROPIC_API_KEY is set more than once, to different values; left in place"
+assert_file_eq "$T_ROOT/unit.orig" "$UNIT"
+sed -i '/OLDold/d' "$UNIT"
+cp "$UNIT" "$T_ROOT/unit.orig"
+xp 0 "$OC" doctor --fix
+assert_eq "ANTHROPIC_API_KEY='$UNITKEY'" "$(cat "$STATE/.env")" "the key in use moved"
+assert_file_eq "$T_ROOT/unit.orig" "$UNIT.bak"
+assert_mode "$UNIT.bak" 600
+assert_contains "$UNIT" "Environment=OPENROUTER_API_KEY="
+rm -f "$UNIT" "$UNIT.bak" "$STATE/.env"
+
+# --- legacy files only: doctor reports, changes nothing without --fix ----
+xp 0 "$OC" agents add legacy
+rm -f "$STATE/agents/legacy/agent/auth-profiles.json"
+printf '{"anthropic":{"type":"api_key","key":"%s"}}\n' "$KEY" >"$STATE/agents/legacy/agent/auth.json"
+chmod 600 "$STATE/agents/legacy/agent/auth.json"
+xp 0 "$OC" doctor --non-interactive
+assert_contains "$OUT" "agent legacy: legacy credentials (auth.json / credentials/oauth.json) are not imported into auth-profiles.json yet (1 profile)"
+assert_contains "$OUT" "[ok] agent legacy: anthropic uses anthropic:default (api_key)"
+[ -e "$STATE/agents/legacy/agent/auth-profiles.json" ] && fail "doctor without --fix imported" || pass
+xp 0 "$OC" agents list
+[ -e "$STATE/agents/legacy/agent/auth.json" ] && pass || fail "agents list imported auth.json"
+xp 0 "$OC" doctor --fix
+assert_eq "$KEY" "$(json_q "$STATE/agents/legacy/agent/auth-profiles.json" 'd["profiles"]["anthropic:default"]["key"]')" "doctor --fix imported"
+xp 0 "$OC" agents remove legacy
+
 # --- a leftover legacy auth.json ---------------------------------------
 printf '{"openrouter":{"type":"api_key","key":"sk-or-v1-legacylegacylegacylegacy"}}\n' >"$AGENT/auth.json"
 chmod 600 "$AGENT/auth.json"

@@ -25,7 +25,7 @@ assert_eq "Non-interactive setup requires explicit risk acknowledgement.
 Read: https://docs.openclaw.ai/security
 Re-run with: openclaw onboard --non-interactive --accept-risk ..." "$(cat "$ERR")" "risk refusal"
 xp 1 "$OC" onboard
-assert_contains "$ERR" "onboard is interactive and there is no terminal; use \`openclaw onboard --non-interactive --accept-risk\`"
+assert_contains "$ERR" "onboard is interactive and there is no terminal; pass a credential (e.g. --anthropic-api-key) or use \`openclaw onboard --non-interactive --accept-risk\`"
 xp 2 "$OC" onboard --non-interactive --accept-risk --auth-choice bogus
 assert_contains "$ERR" "unknown --auth-choice 'bogus'"
 xp 2 "$OC" onboard --non-interactive --accept-risk --anthropic-api-key "$KEY" --gateway-port 70000
@@ -33,7 +33,7 @@ assert_contains "$ERR" "invalid --gateway-port '70000' (1-65535)"
 xp 1 "$OC" onboard --non-interactive --accept-risk --anthropic-api-key "$TOK"
 assert_contains "$ERR" "this is a Claude setup-token, not an API key"
 xp 1 "$OC" onboard --non-interactive --accept-risk --auth-choice setup-token
-assert_contains "$ERR" "--auth-choice setup-token runs \`claude setup-token\`, which needs a terminal"
+assert_contains "$ERR" "Anthropic setup-token auth requires --token with a valid setup-token"
 xp 1 "$OC" onboard --non-interactive --accept-risk --auth-choice apiKey
 assert_contains "$ERR" "--auth-choice apiKey needs --anthropic-api-key <key> (or ANTHROPIC_API_KEY in the environment)"
 [ -e "$STATE" ] && fail "a refused onboard wrote $STATE" || pass
@@ -70,6 +70,15 @@ assert_eq "onboard local" "$(json_q "$CONFIG" 'd["wizard"]["lastRunCommand"] + "
 xp 0 "$OC" models status --check
 assert_contains "$OUT" "anthropic:default=sk-ant-a...keykeyAA"
 GWTOK=$(json_q "$CONFIG" 'd["gateway"]["auth"]["token"]')
+
+# the seed's form exactly, with no terminal and no --non-interactive
+xp 0 "$OC" onboard --anthropic-api-key "$KEY"
+assert_contains "$ERR" "Security notice: an assistant acts with these credentials."
+assert_contains "$OUT" "Auth profile: anthropic:default (anthropic/api_key)"
+# the seed's --auth-choice setup-token, with the token it made
+xp 0 "$OC" onboard --auth-choice setup-token --token "$TOK" --accept-risk
+assert_eq "token" "$(json_q "$STORE" 'd["profiles"]["anthropic:default"]["type"]')" "setup-token choice with --token"
+xp 0 "$OC" onboard --non-interactive --accept-risk --anthropic-api-key "$KEY"
 
 # --- a re-run modifies: other settings, the gateway token and the model stay
 python3 - "$CONFIG" <<'PY'
@@ -184,6 +193,42 @@ assert_eq 1 "$(grep -cF -- "$TOK" "$OUT")" "token shown once, by claude"
 assert_eq "$TOK" "$(json_q "$STORE" 'd["profiles"]["anthropic:default"]["token"]')" "token from claude saved"
 assert_eq "18801 lan password s3cret-passw0rd anthropic/claude-opus-4-6" "$(json_q "$CONFIG" '" ".join(str(x) for x in (d["gateway"]["port"], d["gateway"]["bind"], d["gateway"]["auth"]["mode"], d["gateway"]["auth"]["password"], d["agents"]["defaults"]["model"]["primary"]))')" "manual gateway answers"
 assert_not_contains "$OUT" "s3cret-passw0rd"
+
+# flags answer their questions: the key is not asked for again, the bind
+# and auth given are kept; no claude on PATH: paste the token instead
+cat >"$T_ROOT/wiz3.script" <<'S'
+expect Existing config found
+expect Choose 1-3 [1]:
+send 2\r
+expect Default model
+expect Choose 1-
+send 1\r
+expect Gateway port [18789]:
+send 18802\r
+S
+"$PTY" "$T_ROOT/wiz3.script" -- "$OC" onboard --accept-risk --anthropic-api-key "$KEY2" --flow manual --gateway-bind lan --gateway-auth token >"$OUT" 2>&1
+assert_eq 0 "$?" "wizard with flags"
+assert_not_contains "$OUT" "Anthropic API key:"
+assert_eq "$KEY2 18802 lan token" "$(json_q "$STORE" 'd["profiles"]["anthropic:default"]["key"]') $(json_q "$CONFIG" '" ".join(str(x) for x in (d["gateway"]["port"], d["gateway"]["bind"], d["gateway"]["auth"]["mode"]))')" "flags kept in the wizard"
+cat >"$T_ROOT/wiz4.script" <<S
+expect Existing config found
+expect Choose 1-3 [1]:
+send 1\r
+expect Choose 1-5 [1]:
+send 3\r
+expect is not installed here
+expect Paste the token (input hidden):
+send $TOK\r
+expect Token name (blank = default):
+send \r
+S
+cp "$CONFIG" "$T_ROOT/cfg.keep"
+PATH=/usr/bin:/bin "$PTY" "$T_ROOT/wiz4.script" -- "$OC" onboard --accept-risk >"$OUT" 2>&1
+assert_eq 0 "$?" "wizard: setup-token without claude falls back to paste"
+cat "$OUT" >>"$ALL"
+assert_eq "token" "$(json_q "$STORE" 'd["profiles"]["anthropic:default"]["type"]')" "pasted token saved"
+# "Keep current settings" changed no gateway or workspace setting
+assert_eq "$(json_q "$T_ROOT/cfg.keep" 'd["gateway"], d["agents"]["defaults"]["workspace"]')" "$(json_q "$CONFIG" 'd["gateway"], d["agents"]["defaults"]["workspace"]')" "keep leaves the gateway alone"
 
 # --- no secret was ever printed ------------------------------------------
 for s in "$KEY" "$KEY2" "$TOK" "$ORK" "$GWTOK"; do
