@@ -355,7 +355,13 @@ static void each_pair(const char *p, size_t n, pair_fn fn, void *arg)
     buf_init(&key, 0);
     buf_init(&val, 0);
     while ((kend = element(ds, de, "key", &ks, &ke))) {
-        after = element(kend, de, "string", &vs, &ve);
+        /* the value must be the very next element, and a <string> */
+        ds = kend;
+        while (ds < de && strchr(" \t\r\n", *ds))
+            ds++;
+        if ((size_t)(de - ds) < 8 || strncmp(ds, "<string>", 8) != 0)
+            continue;
+        after = element(ds, de, "string", &vs, &ve);
         if (!after)
             break;
         xml_decode(ks, ke, &key);

@@ -120,6 +120,25 @@ static void test_plist(void **state)
     strlist_release(&drop);
 }
 
+static void test_plist_non_string_value(void **state)
+{
+    static const char p[] =
+        "<key>EnvironmentVariables</key><dict>\n"
+        "  <key>FLAG</key><true/>\n"
+        "  <key>ANTHROPIC_API_KEY</key><string>sk-x</string>\n"
+        "</dict>\n";
+    struct svc_file f;
+
+    (void)state;
+    svc_file_init(&f);
+    svc_parse_plist(p, strlen(p), &f);
+    /* FLAG is not paired with the next key's string */
+    assert_int_equal(f.nenv, 1);
+    assert_string_equal(f.env[0].key, "ANTHROPIC_API_KEY");
+    assert_string_equal(f.env[0].value, "sk-x");
+    svc_file_release(&f);
+}
+
 static void test_hostile(void **state)
 {
     static const char *const inputs[] = {
@@ -149,6 +168,7 @@ int main(void)
         cmocka_unit_test(test_systemd_parse),
         cmocka_unit_test(test_systemd_strip),
         cmocka_unit_test(test_plist),
+        cmocka_unit_test(test_plist_non_string_value),
         cmocka_unit_test(test_hostile),
     };
 
