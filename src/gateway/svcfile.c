@@ -345,6 +345,20 @@ static bool env_dict(const char *p, const char *lim, const char **ds,
 typedef void (*pair_fn)(void *arg, const char *ps, const char *pe,
                         const char *key, const char *val);
 
+static const char *skip_blank(const char *s, const char *e)
+{
+    while (s < e && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
+        s++;
+    return s;
+}
+
+static bool starts_with(const char *s, const char *e, const char *prefix)
+{
+    size_t k = strlen(prefix);
+
+    return (size_t)(e - s) >= k && !memcmp(s, prefix, k);
+}
+
 static void each_pair(const char *p, size_t n, pair_fn fn, void *arg)
 {
     const char *lim = p + n, *ds, *de, *ks, *ke, *vs, *ve, *after, *kend;
@@ -356,10 +370,8 @@ static void each_pair(const char *p, size_t n, pair_fn fn, void *arg)
     buf_init(&val, 0);
     while ((kend = element(ds, de, "key", &ks, &ke))) {
         /* the value must be the very next element, and a <string> */
-        ds = kend;
-        while (ds < de && strchr(" \t\r\n", *ds))
-            ds++;
-        if ((size_t)(de - ds) < 8 || strncmp(ds, "<string>", 8) != 0)
+        ds = skip_blank(kend, de);
+        if (!starts_with(ds, de, "<string>"))
             continue;
         after = element(ds, de, "string", &vs, &ve);
         if (!after)
