@@ -110,7 +110,7 @@ int modelref_resolve(json_t *root, const char *raw, struct model_ref *out,
 }
 
 /* agents.list[] entry (or agents.entries.<id>) for an agent id. */
-static json_t *agent_entry(json_t *root, const char *agent_id)
+json_t *modelref_agent_entry(json_t *root, const char *agent_id)
 {
     json_t *agents = jsonx_get_obj(root, "agents"), *a;
     json_t *list = jsonx_get_arr(agents, "list");
@@ -125,7 +125,7 @@ static json_t *agent_entry(json_t *root, const char *agent_id)
 
 static json_t *model_setting(json_t *root, const char *agent_id)
 {
-    json_t *a = agent_id ? agent_entry(root, agent_id) : NULL;
+    json_t *a = agent_id ? modelref_agent_entry(root, agent_id) : NULL;
     json_t *m = json_object_get(a, "model");
 
     if (m)
@@ -152,7 +152,7 @@ const char *modelref_default(json_t *root, const char *agent_id)
 
 void modelref_fallbacks(json_t *root, const char *agent_id, struct strlist *out)
 {
-    json_t *a = agent_id ? agent_entry(root, agent_id) : NULL;
+    json_t *a = agent_id ? modelref_agent_entry(root, agent_id) : NULL;
     json_t *list = jsonx_get_arr(json_object_get(a, "model"), "fallbacks");
     json_t *v;
     size_t i;

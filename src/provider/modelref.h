@@ -36,6 +36,10 @@ const char *modelref_format(const struct model_ref *r, char *buf, size_t bufsz);
 int modelref_resolve(json_t *root, const char *raw, struct model_ref *out,
                      const char **alias_out, struct oc_err *err);
 
+/* The agent's config object (agents.list[] by id, or agents.entries),
+ * or NULL (borrowed). */
+json_t *modelref_agent_entry(json_t *root, const char *agent_id);
+
 /*
  * The agent's model setting: agents.list[id].model (or entries), else
  * agents.defaults.model; a string or {primary}. NULL when unset. For

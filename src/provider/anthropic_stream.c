@@ -1,0 +1,372 @@
+/*
+ * Assembling an Anthropic SSE stream into an assistant message (reference
+ * anthropic-provider.md §2.3): blocks matched by stream index, text and
+ * thinking deltas appended (and handed to the sink as they come), tool
+ * input JSON collected and parsed at the block's end, usage taken from
+ * message_start and overwritten only by non-null message_delta counters,
+ * unknown events, blocks and deltas ignored, an error event or a stream
+ * that ends before message_stop reported as such.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "json/jsonx.h"
+#include "provider/anthropic.h"
+#include "provider/anthropic_internal.h"
+#include "base/banned.h"
+
+enum kind { K_IGNORED = 0, K_TEXT, K_THINKING, K_REDACTED, K_TOOL };
+
+struct block {
+    int64_t index;
+    enum kind kind;
+    json_t *obj;     /* the pi-format block (in the message's content) */
+    struct buf text; /* text, thinking, or tool input JSON */
+    struct buf sig;  /* thinking signature */
+    bool closed;
+};
+
+struct anthropic_stream {
+    const struct llm_request *req;
+    struct llm_sink sink;
+    struct llm_result *res;
+    struct block *blocks;
+    size_t nblocks;
+    bool started, stopped;
+    char raw_stop[48];
+};
+
+struct anthropic_stream *anthropic_stream_new(const struct llm_request *req,
+                                              const struct llm_sink *sink,
+                                              struct llm_result *res)
+{
+    struct anthropic_stream *s = xcalloc(1, sizeof(*s));
+
+    s->req = req;
+    if (sink)
+        s->sink = *sink;
+    s->res = res;
+    res->message = json_pack("{s:s, s:[], s:s, s:s, s:s}", "role", "assistant",
+                             "content", "api", "anthropic-messages", "provider",
+                             req->provider, "model", req->model);
+    return s;
+}
+
+void anthropic_stream_free(struct anthropic_stream *s)
+{
+    size_t i;
+
+    if (!s)
+        return;
+    for (i = 0; i < s->nblocks; i++) {
+        buf_wipe_release(&s->blocks[i].text);
+        buf_release(&s->blocks[i].sig);
+    }
+    free(s->blocks);
+    free(s);
+}
+
+static struct block *find(struct anthropic_stream *s, int64_t index)
+{
+    size_t i;
+
+    for (i = 0; i < s->nblocks; i++)
+        if (s->blocks[i].index == index)
+            return &s->blocks[i];
+    return NULL;
+}
+
+/* ---- usage ------------------------------------------------------------- */
+
+/* Overwrite *dst with obj[key] when it is present and a number. */
+static void take(json_t *obj, const char *key, int64_t *dst)
+{
+    json_t *v = json_object_get(obj, key);
+
+    if (json_is_integer(v) && json_integer_value(v) >= 0)
+        *dst = json_integer_value(v);
+}
+
+static void read_usage(struct anthropic_stream *s, json_t *u)
+{
+    struct llm_usage *us = &s->res->usage;
+
+    take(u, "input_tokens", &us->input);
+    take(u, "output_tokens", &us->output);
+    take(u, "cache_read_input_tokens", &us->cache_read);
+    take(u, "cache_creation_input_tokens", &us->cache_write);
+    take(jsonx_get_obj(u, "cache_creation"), "ephemeral_1h_input_tokens",
+         &us->cache_write_1h);
+}
+
+/* ---- blocks -------------------------------------------------------------- */
+
+static json_t *tool_block(struct anthropic_stream *s, json_t *cb)
+{
+    const char *name = jsonx_get_str(cb, "name"), *id = jsonx_get_str(cb, "id");
+
+    if (!name)
+        name = "";
+    if (anthropic_oauth(s->req))
+        name = anthropic_tool_name_back(s->req, name);
+    return json_pack("{s:s, s:s, s:s, s:{}}", "type", "toolCall", "id",
+                     id ? id : "", "name", name, "arguments");
+}
+
+static json_t *new_pi_block(struct anthropic_stream *s, json_t *cb,
+                            enum kind *kind)
+{
+    const char *type = jsonx_get_str(cb, "type"), *data;
+
+    *kind = K_IGNORED;
+    if (!type)
+        return NULL;
+    if (!strcmp(type, "text")) {
+        *kind = K_TEXT;
+        return json_pack("{s:s, s:s}", "type", "text", "text", "");
+    }
+    if (!strcmp(type, "thinking")) {
+        *kind = K_THINKING;
+        return json_pack("{s:s, s:s, s:s}", "type", "thinking", "thinking", "",
+                         "thinkingSignature", "");
+    }
+    if (!strcmp(type, "redacted_thinking")) {
+        *kind = K_REDACTED;
+        data = jsonx_get_str(cb, "data");
+        return json_pack("{s:s, s:s}", "type", "redactedThinking", "data",
+                         data ? data : "");
+    }
+    if (!strcmp(type, "tool_use")) {
+        *kind = K_TOOL;
+        return tool_block(s, cb);
+    }
+    return NULL; /* server tools, future block types */
+}
+
+static int block_start(struct anthropic_stream *s, json_t *ev)
+{
+    json_int_t index = json_integer_value(json_object_get(ev, "index"));
+    struct block *b;
+    enum kind kind;
+    json_t *obj;
+
+    if (find(s, index))
+        return 0; /* a repeated start: keep the first */
+    obj = new_pi_block(s, json_object_get(ev, "content_block"), &kind);
+    s->blocks = xreallocarray(s->blocks, s->nblocks + 1, sizeof(*s->blocks));
+    b = &s->blocks[s->nblocks++];
+    memset(b, 0, sizeof(*b));
+    b->index = index;
+    b->kind = kind;
+    b->obj = obj;
+    buf_init(&b->text, 0);
+    buf_init(&b->sig, 0);
+    if (obj)
+        json_array_append_new(json_object_get(s->res->message, "content"), obj);
+    return 0;
+}
+
+static void emit(struct anthropic_stream *s, bool thinking, const char *p,
+                 size_t n)
+{
+    if (!n)
+        return;
+    s->res->output_started = true;
+    if (thinking && s->sink.thinking)
+        s->sink.thinking(s->sink.arg, p, n);
+    else if (!thinking && s->sink.text)
+        s->sink.text(s->sink.arg, p, n);
+}
+
+static int block_delta(struct anthropic_stream *s, json_t *ev)
+{
+    struct block *b = find(s, json_integer_value(json_object_get(ev, "index")));
+    json_t *d = json_object_get(ev, "delta");
+    const char *type = jsonx_get_str(d, "type"), *v;
+
+    if (!b || !type || b->closed)
+        return 0;
+    if (!strcmp(type, "text_delta") && b->kind == K_TEXT &&
+        (v = jsonx_get_str(d, "text"))) {
+        buf_addstr(&b->text, v);
+        emit(s, false, v, strlen(v));
+    } else if (!strcmp(type, "thinking_delta") && b->kind == K_THINKING &&
+               (v = jsonx_get_str(d, "thinking"))) {
+        buf_addstr(&b->text, v);
+        emit(s, true, v, strlen(v));
+    } else if (!strcmp(type, "signature_delta") && b->kind == K_THINKING &&
+               (v = jsonx_get_str(d, "signature"))) {
+        buf_addstr(&b->sig, v);
+    } else if (!strcmp(type, "input_json_delta") && b->kind == K_TOOL &&
+               (v = jsonx_get_str(d, "partial_json"))) {
+        buf_addstr(&b->text, v);
+    }
+    return 0;
+}
+
+/* Tool input: parsed strictly; malformed input (a stream cut at
+ * max_tokens) is kept as text and flagged. */
+static void close_tool(struct anthropic_stream *s, struct block *b)
+{
+    json_t *args = NULL;
+
+    if (b->text.len)
+        args = json_loadb(b->text.p, b->text.len, JSON_DECODE_ANY, NULL);
+    if (!b->text.len)
+        args = json_object();
+    if (json_is_object(args)) {
+        json_object_set_new(b->obj, "arguments", args);
+    } else {
+        json_decref(args);
+        json_object_set_new(b->obj, "malformedArguments",
+                            json_stringn(b->text.p, b->text.len));
+    }
+    if (s->sink.tool_call)
+        s->sink.tool_call(s->sink.arg, b->obj);
+}
+
+static void close_block(struct anthropic_stream *s, struct block *b)
+{
+    if (b->closed || !b->obj)
+        return;
+    b->closed = true;
+    if (b->kind == K_TEXT)
+        json_object_set_new(b->obj, "text",
+                            json_stringn(b->text.p, b->text.len));
+    else if (b->kind == K_THINKING) {
+        json_object_set_new(b->obj, "thinking",
+                            json_stringn(b->text.p, b->text.len));
+        json_object_set_new(b->obj, "thinkingSignature",
+                            json_stringn(b->sig.p, b->sig.len));
+    } else if (b->kind == K_TOOL) {
+        close_tool(s, b);
+    }
+}
+
+/* ---- events ----------------------------------------------------------------
+ */
+
+static int on_error_event(struct anthropic_stream *s, json_t *ev)
+{
+    json_t *e = json_object_get(ev, "error");
+    const char *t = jsonx_get_str(e, "type"), *m = jsonx_get_str(e, "message");
+
+    s->res->status = LLM_STREAM_ERROR;
+    snprintf(s->res->error_type, sizeof(s->res->error_type), "%s",
+             t ? t : "api_error");
+    snprintf(s->res->error_message, sizeof(s->res->error_message), "%s",
+             m ? m : "error event in the stream");
+    return 1;
+}
+
+static int dispatch(struct anthropic_stream *s, const char *type, json_t *ev)
+{
+    json_t *d;
+    const char *stop;
+
+    if (!strcmp(type, "message_start")) {
+        s->started = true;
+        read_usage(s, json_object_get(json_object_get(ev, "message"), "usage"));
+    } else if (!strcmp(type, "content_block_start")) {
+        return block_start(s, ev);
+    } else if (!strcmp(type, "content_block_delta")) {
+        return block_delta(s, ev);
+    } else if (!strcmp(type, "content_block_stop")) {
+        struct block *b =
+            find(s, json_integer_value(json_object_get(ev, "index")));
+        if (b)
+            close_block(s, b);
+    } else if (!strcmp(type, "message_delta")) {
+        d = json_object_get(ev, "delta");
+        stop = jsonx_get_str(d, "stop_reason");
+        if (stop)
+            snprintf(s->raw_stop, sizeof(s->raw_stop), "%s", stop);
+        read_usage(s, json_object_get(ev, "usage"));
+    } else if (!strcmp(type, "message_stop")) {
+        s->stopped = true;
+        return 1;
+    } else if (!strcmp(type, "error")) {
+        return on_error_event(s, ev);
+    }
+    return 0; /* ping and anything new */
+}
+
+int anthropic_stream_event(struct anthropic_stream *s, const char *name,
+                           const char *data, size_t n)
+{
+    json_t *ev = json_loadb(data, n, 0, NULL);
+    const char *type = jsonx_get_str(ev, "type");
+    int rc;
+
+    if (!ev || !type) {
+        json_decref(ev);
+        /* a ping or comment without JSON is harmless; anything else is not
+         * what the API sends, but is skipped rather than fatal */
+        (void)name;
+        return 0;
+    }
+    rc = dispatch(s, type, ev);
+    json_decref(ev);
+    return rc;
+}
+
+/* ---- the end ----------------------------------------------------------------
+ */
+
+/* pi-ai's normalisation; unknown reasons are a normal stop (logged by
+ * the caller), never a crash. */
+static const char *normal_stop(const char *raw)
+{
+    if (!strcmp(raw, "max_tokens"))
+        return "length";
+    if (!strcmp(raw, "tool_use"))
+        return "toolUse";
+    if (!strcmp(raw, "refusal") || !strcmp(raw, "sensitive"))
+        return "error";
+    return "stop";
+}
+
+void anthropic_stream_end(struct anthropic_stream *s)
+{
+    struct llm_result *r = s->res;
+    size_t i;
+
+    for (i = 0; i < s->nblocks; i++)
+        close_block(s, &s->blocks[i]);
+    if (r->status == LLM_OK && !s->stopped)
+        r->status = LLM_TRUNCATED;
+    if (r->status == LLM_TRUNCATED)
+        snprintf(r->error_message, sizeof(r->error_message),
+                 "the response stream ended before it was complete");
+    snprintf(r->stop_reason, sizeof(r->stop_reason), "%s",
+             r->status == LLM_OK ? normal_stop(s->raw_stop) : "error");
+    r->usage.cost = llm_cost(s->req->info, &r->usage);
+    json_object_set_new(r->message, "usage",
+                        llm_usage_json(s->req->info, &r->usage));
+    json_object_set_new(r->message, "stopReason", json_string(r->stop_reason));
+    if (s->raw_stop[0])
+        json_object_set_new(r->message, "providerStopReason",
+                            json_string(s->raw_stop));
+}
+
+void anthropic_parse_error(const char *body, size_t n, struct llm_result *res)
+{
+    json_t *doc = json_loadb(body, n, 0, NULL);
+    json_t *e = json_object_get(doc, "error");
+    const char *t = jsonx_get_str(e, "type"), *m = jsonx_get_str(e, "message");
+    const char *rid = jsonx_get_str(doc, "request_id");
+
+    if (t)
+        snprintf(res->error_type, sizeof(res->error_type), "%s", t);
+    if (m)
+        snprintf(res->error_message, sizeof(res->error_message), "%s", m);
+    else if (n)
+        snprintf(res->error_message, sizeof(res->error_message), "%.*s",
+                 (int)(n < 300 ? n : 300), body);
+    if (rid && !res->request_id[0])
+        snprintf(res->request_id, sizeof(res->request_id), "%s", rid);
+    json_decref(doc);
+}

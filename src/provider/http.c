@@ -1,0 +1,444 @@
+/*
+ * libcurl multi on libuv (see http.h): curl tells us which sockets to
+ * watch and when to call it back; libuv polls them. Each request has a
+ * watchdog timer: first for the response headers, then re-armed on every
+ * body chunk for the idle limit.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/str.h"
+#include "base/xalloc.h"
+#include "provider/curlapi.h"
+#include "provider/http.h"
+#include "base/banned.h"
+
+struct http_client {
+    uv_loop_t *loop;
+    const struct curl_api *api;
+    CURLM *multi;
+    uv_timer_t timer;
+    struct http_req *reqs; /* in flight, a doubly linked list */
+};
+
+struct http_req {
+    struct http_client *c;
+    struct http_req *prev, *next;
+    CURL *easy;
+    struct curl_slist *hdrs;
+    struct http_handler h;
+    struct http_response resp;
+    uv_timer_t watchdog;
+    long header_timeout_ms, idle_timeout_ms;
+    bool got_headers, finished;
+    enum http_outcome forced; /* set by the watchdog or a callback */
+    char forced_msg[160];
+    char errbuf[CURL_ERROR_SIZE];
+};
+
+struct sock_ctx {
+    uv_poll_t poll;
+    curl_socket_t fd;
+    struct http_client *c;
+};
+
+const char *http_header_get(const struct http_response *r, const char *name)
+{
+    size_t i;
+
+    for (i = 0; r && i < r->nheaders; i++)
+        if (!strcmp(r->headers[i].name, name))
+            return r->headers[i].value;
+    return NULL;
+}
+
+static void headers_clear(struct http_response *r)
+{
+    size_t i;
+
+    for (i = 0; i < r->nheaders; i++) {
+        free(r->headers[i].name);
+        free(r->headers[i].value);
+    }
+    free(r->headers);
+    r->headers = NULL;
+    r->nheaders = 0;
+}
+
+/* ---- finishing ------------------------------------------------------- */
+
+static void free_req(uv_handle_t *h)
+{
+    struct http_req *r = h->data;
+
+    headers_clear(&r->resp);
+    free(r);
+}
+
+static enum http_outcome outcome_of(CURLcode code)
+{
+    switch (code) {
+    case CURLE_OK:
+        return HTTP_DONE;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+        return HTTP_ECONNECT;
+    case CURLE_OPERATION_TIMEDOUT:
+        return HTTP_ETIMEOUT;
+    default:
+        return HTTP_EIO;
+    }
+}
+
+static void finish(struct http_req *r, CURLcode code)
+{
+    struct http_client *c = r->c;
+    struct http_done d = {0};
+
+    if (r->finished)
+        return;
+    r->finished = true;
+    uv_timer_stop(&r->watchdog);
+    c->api->multi_remove_handle(c->multi, r->easy);
+    d.outcome = r->forced ? r->forced : outcome_of(code);
+    if (r->forced)
+        snprintf(d.error, sizeof(d.error), "%s", r->forced_msg);
+    else if (code != CURLE_OK)
+        snprintf(d.error, sizeof(d.error), "%s",
+                 r->errbuf[0] ? r->errbuf : c->api->easy_strerror(code));
+    if (r->prev)
+        r->prev->next = r->next;
+    else
+        c->reqs = r->next;
+    if (r->next)
+        r->next->prev = r->prev;
+    if (r->h.on_done)
+        r->h.on_done(r->h.arg, &r->resp, &d);
+    c->api->easy_cleanup(r->easy);
+    c->api->slist_free_all(r->hdrs);
+    uv_close((uv_handle_t *)&r->watchdog, free_req);
+}
+
+static void check_done(struct http_client *c)
+{
+    struct http_req *r;
+    char *priv;
+    CURLMsg *m;
+    int left;
+
+    while ((m = c->api->multi_info_read(c->multi, &left))) {
+        if (m->msg != CURLMSG_DONE)
+            continue;
+        priv = NULL;
+        c->api->easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
+        r = (struct http_req *)(void *)priv;
+        if (r)
+            finish(r, m->data.result);
+    }
+}
+
+/* ---- libuv <-> curl ---------------------------------------------------- */
+
+static void on_poll(uv_poll_t *p, int status, int events)
+{
+    struct sock_ctx *sc = p->data;
+    int flags = 0, running;
+
+    if (status < 0)
+        flags = CURL_CSELECT_ERR;
+    if (events & UV_READABLE)
+        flags |= CURL_CSELECT_IN;
+    if (events & UV_WRITABLE)
+        flags |= CURL_CSELECT_OUT;
+    sc->c->api->multi_socket_action(sc->c->multi, sc->fd, flags, &running);
+    check_done(sc->c);
+}
+
+static void free_sock(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+static int on_socket(CURL *e, curl_socket_t s, int what, void *userp,
+                     void *socketp)
+{
+    struct http_client *c = userp;
+    struct sock_ctx *sc = socketp;
+    int events = 0;
+
+    (void)e;
+    if (what == CURL_POLL_REMOVE) {
+        if (sc) {
+            uv_poll_stop(&sc->poll);
+            uv_close((uv_handle_t *)&sc->poll, free_sock);
+            c->api->multi_assign(c->multi, s, NULL);
+        }
+        return 0;
+    }
+    if (!sc) {
+        sc = xcalloc(1, sizeof(*sc));
+        sc->fd = s;
+        sc->c = c;
+        uv_poll_init_socket(c->loop, &sc->poll, s);
+        sc->poll.data = sc;
+        c->api->multi_assign(c->multi, s, sc);
+    }
+    if (what & CURL_POLL_IN)
+        events |= UV_READABLE;
+    if (what & CURL_POLL_OUT)
+        events |= UV_WRITABLE;
+    uv_poll_start(&sc->poll, events, on_poll);
+    return 0;
+}
+
+static void on_curl_timer(uv_timer_t *t)
+{
+    struct http_client *c = t->data;
+    int running;
+
+    c->api->multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    check_done(c);
+}
+
+static int on_timer_change(CURLM *m, long timeout_ms, void *userp)
+{
+    struct http_client *c = userp;
+
+    (void)m;
+    if (timeout_ms < 0)
+        uv_timer_stop(&c->timer);
+    else
+        uv_timer_start(&c->timer, on_curl_timer, (uint64_t)timeout_ms, 0);
+    return 0;
+}
+
+/* ---- per-request callbacks ------------------------------------------- */
+
+static void on_watchdog(uv_timer_t *t)
+{
+    struct http_req *r = t->data;
+
+    r->forced = HTTP_ETIMEOUT;
+    if (r->got_headers)
+        snprintf(r->forced_msg, sizeof(r->forced_msg),
+                 "no data from the server for %ld s",
+                 r->idle_timeout_ms / 1000);
+    else
+        snprintf(r->forced_msg, sizeof(r->forced_msg),
+                 "no response from the server within %ld s",
+                 r->header_timeout_ms / 1000);
+    finish(r, CURLE_OPERATION_TIMEDOUT);
+}
+
+static void add_header(struct http_response *resp, const char *line, size_t n)
+{
+    const char *colon = memchr(line, ':', n), *v;
+    size_t vn, i;
+    char *name;
+
+    if (!colon || colon == line)
+        return;
+    name = xmemdupz(line, (size_t)(colon - line));
+    for (i = 0; name[i]; i++)
+        name[i] = (char)tolower((unsigned char)name[i]);
+    v = colon + 1;
+    vn = n - (size_t)(v - line);
+    str_trim_view(&v, &vn);
+    resp->headers = xreallocarray(resp->headers, resp->nheaders + 1,
+                                  sizeof(*resp->headers));
+    resp->headers[resp->nheaders].name = name;
+    resp->headers[resp->nheaders].value = xmemdupz(v, vn);
+    resp->nheaders++;
+}
+
+/* The end of one header block: final when the status is 200 or more. */
+static void headers_done(struct http_req *r)
+{
+    long status = 0;
+
+    r->c->api->easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+    if (status < 200) {
+        headers_clear(&r->resp);
+        return;
+    }
+    r->resp.status = status;
+    r->got_headers = true;
+    uv_timer_start(&r->watchdog, on_watchdog, (uint64_t)r->idle_timeout_ms, 0);
+    if (r->h.on_response)
+        r->h.on_response(r->h.arg, &r->resp);
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *userp)
+{
+    struct http_req *r = userp;
+    size_t len = size * n, trimmed = len;
+
+    while (trimmed && (p[trimmed - 1] == '\n' || p[trimmed - 1] == '\r'))
+        trimmed--;
+    if (trimmed == 0)
+        headers_done(r);
+    else if (!strncmp(p, "HTTP/", 5))
+        headers_clear(&r->resp); /* a new block (after 1xx or a redirect) */
+    else
+        add_header(&r->resp, p, trimmed);
+    return len;
+}
+
+static size_t on_write(char *p, size_t size, size_t n, void *userp)
+{
+    struct http_req *r = userp;
+    size_t len = size * n;
+
+    if (r->got_headers)
+        uv_timer_start(&r->watchdog, on_watchdog, (uint64_t)r->idle_timeout_ms,
+                       0);
+    if (r->h.on_body && r->h.on_body(r->h.arg, p, len) != 0) {
+        r->forced = HTTP_ECANCELLED;
+        snprintf(r->forced_msg, sizeof(r->forced_msg), "cancelled");
+        return 0; /* curl stops with a write error */
+    }
+    return len;
+}
+
+/* ---- setting up ------------------------------------------------------- */
+
+static void on_closed_client(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+struct http_client *http_client_new(uv_loop_t *loop, struct oc_err *err)
+{
+    const struct curl_api *api = curl_api_get(err);
+    struct http_client *c;
+
+    if (!api)
+        return NULL;
+    c = xcalloc(1, sizeof(*c));
+    c->loop = loop;
+    c->api = api;
+    c->multi = api->multi_init();
+    if (!c->multi) {
+        free(c);
+        oc_err_set(err, OC_EIO, "libcurl could not create a transfer set");
+        return NULL;
+    }
+    uv_timer_init(loop, &c->timer);
+    c->timer.data = c;
+    api->multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+    api->multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
+    api->multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_timer_change);
+    api->multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
+    return c;
+}
+
+uv_loop_t *http_client_loop(struct http_client *c)
+{
+    return c->loop;
+}
+
+void http_client_free(struct http_client *c)
+{
+    if (!c)
+        return;
+    while (c->reqs)
+        http_cancel(c->reqs);
+    c->api->multi_cleanup(c->multi);
+    uv_timer_stop(&c->timer);
+    uv_close((uv_handle_t *)&c->timer, on_closed_client);
+}
+
+static struct curl_slist *header_list(const struct curl_api *api,
+                                      const char *const *headers)
+{
+    struct curl_slist *l = NULL;
+
+    for (; headers && *headers; headers++)
+        l = api->slist_append(l, *headers);
+    /* no "Expect: 100-continue" round trip before large bodies */
+    return api->slist_append(l, "Expect:");
+}
+
+static void set_options(struct http_req *r, const struct http_request *rq)
+{
+    const struct curl_api *api = r->c->api;
+    CURL *e = r->easy;
+
+    api->easy_setopt(e, CURLOPT_URL, rq->url);
+    api->easy_setopt(e, CURLOPT_PRIVATE, r);
+    api->easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+    api->easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    api->easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    api->easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    api->easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                     rq->connect_timeout_ms ? rq->connect_timeout_ms : 10000L);
+    api->easy_setopt(e, CURLOPT_HTTPHEADER, r->hdrs);
+    api->easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    api->easy_setopt(e, CURLOPT_HEADERDATA, r);
+    api->easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
+    api->easy_setopt(e, CURLOPT_WRITEDATA, r);
+    if (rq->body) {
+        api->easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+                         (curl_off_t)rq->body_len);
+        api->easy_setopt(e, CURLOPT_COPYPOSTFIELDS, rq->body);
+    }
+    if (rq->method && strcmp(rq->method, rq->body ? "POST" : "GET") != 0)
+        api->easy_setopt(e, CURLOPT_CUSTOMREQUEST, rq->method);
+}
+
+struct http_req *http_start(struct http_client *c,
+                            const struct http_request *rq,
+                            const struct http_handler *h, struct oc_err *err)
+{
+    struct http_req *r = xcalloc(1, sizeof(*r));
+
+    r->c = c;
+    r->h = *h;
+    r->header_timeout_ms =
+        rq->header_timeout_ms ? rq->header_timeout_ms : 600000L;
+    r->idle_timeout_ms = rq->idle_timeout_ms ? rq->idle_timeout_ms : 120000L;
+    r->easy = c->api->easy_init();
+    if (!r->easy) {
+        free(r);
+        oc_err_set(err, OC_EIO, "libcurl could not create a transfer");
+        return NULL;
+    }
+    r->hdrs = header_list(c->api, rq->headers);
+    set_options(r, rq);
+    uv_timer_init(c->loop, &r->watchdog);
+    r->watchdog.data = r;
+    uv_timer_start(&r->watchdog, on_watchdog, (uint64_t)r->header_timeout_ms,
+                   0);
+    r->next = c->reqs;
+    if (c->reqs)
+        c->reqs->prev = r;
+    c->reqs = r;
+    c->api->multi_add_handle(c->multi, r->easy);
+    return r;
+}
+
+void http_cancel(struct http_req *r)
+{
+    if (!r || r->finished)
+        return;
+    r->forced = HTTP_ECANCELLED;
+    snprintf(r->forced_msg, sizeof(r->forced_msg), "cancelled");
+    finish(r, CURLE_ABORTED_BY_CALLBACK);
+}
+
+void http_pause(struct http_req *r, bool paused)
+{
+    if (!r || r->finished)
+        return;
+    r->c->api->easy_pause(r->easy, paused ? CURLPAUSE_RECV : CURLPAUSE_CONT);
+    if (paused)
+        uv_timer_stop(&r->watchdog);
+    else if (r->got_headers)
+        uv_timer_start(&r->watchdog, on_watchdog, (uint64_t)r->idle_timeout_ms,
+                       0);
+}

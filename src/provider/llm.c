@@ -1,0 +1,63 @@
+/*
+ * Results, usage and cost of a model call (see llm.h). Cost follows the
+ * API's billing: uncached input at the input price, cache reads and both
+ * cache-write durations at their own prices (the 1-hour writes are not
+ * priced at the 5-minute rate, as pi-ai does).
+ */
+#include <string.h>
+
+#include "provider/llm.h"
+#include "base/banned.h"
+
+void llm_result_init(struct llm_result *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->retry_after_ms = -1;
+    r->should_retry = -1;
+}
+
+void llm_result_release(struct llm_result *r)
+{
+    json_decref(r->message);
+    llm_result_init(r);
+}
+
+static double price_1h(const struct model_info *info)
+{
+    if (info->cost_cache_write_1h > 0)
+        return info->cost_cache_write_1h;
+    return info->cost_input * 2.0;
+}
+
+double llm_cost(const struct model_info *info, const struct llm_usage *u)
+{
+    int64_t w5m = u->cache_write - u->cache_write_1h;
+
+    if (!info || !info->has_cost)
+        return 0;
+    return ((double)u->input * info->cost_input +
+            (double)u->output * info->cost_output +
+            (double)u->cache_read * info->cost_cache_read +
+            (double)(w5m > 0 ? w5m : 0) * info->cost_cache_write +
+            (double)u->cache_write_1h * price_1h(info)) /
+           1e6;
+}
+
+json_t *llm_usage_json(const struct model_info *info, const struct llm_usage *u)
+{
+    bool priced = info && info->has_cost;
+    double in = priced ? (double)u->input * info->cost_input / 1e6 : 0;
+    double out = priced ? (double)u->output * info->cost_output / 1e6 : 0;
+    double rd =
+        priced ? (double)u->cache_read * info->cost_cache_read / 1e6 : 0;
+    double total = llm_cost(info, u);
+
+    return json_pack(
+        "{s:I, s:I, s:I, s:I, s:I, s:{s:f, s:f, s:f, s:f, s:f}}", "input",
+        (json_int_t)u->input, "output", (json_int_t)u->output, "cacheRead",
+        (json_int_t)u->cache_read, "cacheWrite", (json_int_t)u->cache_write,
+        "totalTokens",
+        (json_int_t)u->input + u->output + u->cache_read + u->cache_write,
+        "cost", "input", in, "output", out, "cacheRead", rd, "cacheWrite",
+        total - in - out - rd, "total", total);
+}

@@ -1,0 +1,275 @@
+/*
+ * Assembling a chat.completion.chunk stream (see openai.h): content and
+ * reasoning deltas, tool-call fragments keyed by index (only the first
+ * carries id and name; arguments are concatenated), usage from the chunk
+ * that has it, an error object in any chunk ends the stream as an error,
+ * and "[DONE]" (or a finish_reason) marks it complete.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "json/jsonx.h"
+#include "provider/openai.h"
+#include "base/banned.h"
+
+struct call {
+    int64_t index;
+    struct buf id, name, args;
+};
+
+struct openai_stream {
+    const struct llm_request *req;
+    struct llm_sink sink;
+    struct llm_result *res;
+    struct buf text, reasoning;
+    struct call *calls;
+    size_t ncalls;
+    char finish[32];
+    bool done;
+};
+
+struct openai_stream *openai_stream_new(const struct llm_request *req,
+                                        const struct llm_sink *sink,
+                                        struct llm_result *res)
+{
+    struct openai_stream *s = xcalloc(1, sizeof(*s));
+
+    s->req = req;
+    if (sink)
+        s->sink = *sink;
+    s->res = res;
+    buf_init(&s->text, 0);
+    buf_init(&s->reasoning, 0);
+    res->message = json_pack("{s:s, s:[], s:s, s:s, s:s}", "role", "assistant",
+                             "content", "api", "openai-completions", "provider",
+                             req->provider, "model", req->model);
+    return s;
+}
+
+void openai_stream_free(struct openai_stream *s)
+{
+    size_t i;
+
+    if (!s)
+        return;
+    for (i = 0; i < s->ncalls; i++) {
+        buf_release(&s->calls[i].id);
+        buf_release(&s->calls[i].name);
+        buf_release(&s->calls[i].args);
+    }
+    free(s->calls);
+    buf_wipe_release(&s->text);
+    buf_release(&s->reasoning);
+    free(s);
+}
+
+static struct call *call_at(struct openai_stream *s, int64_t index)
+{
+    struct call *c;
+    size_t i;
+
+    for (i = 0; i < s->ncalls; i++)
+        if (s->calls[i].index == index)
+            return &s->calls[i];
+    s->calls = xreallocarray(s->calls, s->ncalls + 1, sizeof(*s->calls));
+    c = &s->calls[s->ncalls++];
+    c->index = index;
+    buf_init(&c->id, 0);
+    buf_init(&c->name, 0);
+    buf_init(&c->args, 0);
+    return c;
+}
+
+static void tool_deltas(struct openai_stream *s, json_t *calls)
+{
+    json_t *tc, *fn;
+    struct call *c;
+    const char *v;
+    size_t i;
+
+    json_array_foreach (calls, i, tc) {
+        c = call_at(s, json_integer_value(json_object_get(tc, "index")));
+        fn = json_object_get(tc, "function");
+        if ((v = jsonx_get_str(tc, "id")) && !c->id.len)
+            buf_addstr(&c->id, v);
+        if ((v = jsonx_get_str(fn, "name")) && !c->name.len)
+            buf_addstr(&c->name, v);
+        if ((v = jsonx_get_str(fn, "arguments")))
+            buf_addstr(&c->args, v);
+    }
+}
+
+static void emit(struct openai_stream *s, bool thinking, const char *v)
+{
+    size_t n = strlen(v);
+
+    if (!n)
+        return;
+    buf_addstr(thinking ? &s->reasoning : &s->text, v);
+    s->res->output_started = true;
+    if (thinking && s->sink.thinking)
+        s->sink.thinking(s->sink.arg, v, n);
+    else if (!thinking && s->sink.text)
+        s->sink.text(s->sink.arg, v, n);
+}
+
+static void choice_delta(struct openai_stream *s, json_t *choice)
+{
+    json_t *d = json_object_get(choice, "delta");
+    const char *v;
+
+    if ((v = jsonx_get_str(d, "content")))
+        emit(s, false, v);
+    if ((v = jsonx_get_str(d, "reasoning")) ||
+        (v = jsonx_get_str(d, "reasoning_content")))
+        emit(s, true, v);
+    tool_deltas(s, json_object_get(d, "tool_calls"));
+    if ((v = jsonx_get_str(choice, "finish_reason")))
+        snprintf(s->finish, sizeof(s->finish), "%s", v);
+}
+
+static void read_usage(struct openai_stream *s, json_t *u)
+{
+    json_int_t prompt = json_integer_value(json_object_get(u, "prompt_tokens"));
+    json_int_t cached = json_integer_value(json_object_get(
+        jsonx_get_obj(u, "prompt_tokens_details"), "cached_tokens"));
+
+    if (!json_is_object(u))
+        return;
+    s->res->usage.input = prompt - cached > 0 ? prompt - cached : 0;
+    s->res->usage.cache_read = cached;
+    s->res->usage.output =
+        json_integer_value(json_object_get(u, "completion_tokens"));
+}
+
+static int chunk_error(struct openai_stream *s, json_t *err)
+{
+    json_t *code = json_object_get(err, "code");
+    const char *m = jsonx_get_str(err, "message");
+
+    s->res->status = LLM_STREAM_ERROR;
+    if (json_is_integer(code))
+        snprintf(s->res->error_type, sizeof(s->res->error_type), "%lld",
+                 (long long)json_integer_value(code));
+    else
+        snprintf(s->res->error_type, sizeof(s->res->error_type), "%s",
+                 json_is_string(code) ? json_string_value(code) : "error");
+    snprintf(s->res->error_message, sizeof(s->res->error_message), "%s",
+             m ? m : "error in the response stream");
+    return 1;
+}
+
+int openai_stream_event(struct openai_stream *s, const char *name,
+                        const char *data, size_t n)
+{
+    json_t *chunk, *choice;
+    size_t i;
+    int rc = 0;
+
+    (void)name;
+    if (n == 6 && !memcmp(data, "[DONE]", 6)) {
+        s->done = true;
+        return 1;
+    }
+    chunk = json_loadb(data, n, 0, NULL);
+    if (!json_is_object(chunk)) {
+        json_decref(chunk);
+        return 0;
+    }
+    if (json_is_object(json_object_get(chunk, "error")))
+        rc = chunk_error(s, json_object_get(chunk, "error"));
+    json_array_foreach (json_object_get(chunk, "choices"), i, choice)
+        choice_delta(s, choice);
+    read_usage(s, json_object_get(chunk, "usage"));
+    json_decref(chunk);
+    return rc;
+}
+
+/* ---- the end ----------------------------------------------------------------
+ */
+
+static void add_calls(struct openai_stream *s, json_t *content)
+{
+    json_t *args, *block;
+    size_t i;
+
+    for (i = 0; i < s->ncalls; i++) {
+        struct call *c = &s->calls[i];
+        args = c->args.len ? json_loadb(c->args.p, c->args.len, 0, NULL)
+                           : json_object();
+        block = json_pack("{s:s, s:s, s:s}", "type", "toolCall", "id", c->id.p,
+                          "name", c->name.p);
+        if (json_is_object(args)) {
+            json_object_set_new(block, "arguments", args);
+        } else {
+            json_decref(args);
+            json_object_set_new(block, "arguments", json_object());
+            json_object_set_new(block, "malformedArguments",
+                                json_stringn(c->args.p, c->args.len));
+        }
+        json_array_append_new(content, block);
+        if (s->sink.tool_call)
+            s->sink.tool_call(s->sink.arg, block);
+    }
+}
+
+static const char *normal_stop(const char *f)
+{
+    if (!strcmp(f, "length"))
+        return "length";
+    if (!strcmp(f, "tool_calls"))
+        return "toolUse";
+    if (!strcmp(f, "content_filter") || !strcmp(f, "error"))
+        return "error";
+    return "stop";
+}
+
+void openai_stream_end(struct openai_stream *s)
+{
+    struct llm_result *r = s->res;
+    json_t *content = json_object_get(r->message, "content");
+
+    if (s->reasoning.len)
+        json_array_append_new(content,
+                              json_pack("{s:s, s:s}", "type", "thinking",
+                                        "thinking", s->reasoning.p));
+    if (s->text.len)
+        json_array_append_new(content, json_pack("{s:s, s:s}", "type", "text",
+                                                 "text", s->text.p));
+    add_calls(s, content);
+    if (r->status == LLM_OK && !s->done && !s->finish[0]) {
+        r->status = LLM_TRUNCATED;
+        snprintf(r->error_message, sizeof(r->error_message),
+                 "the response stream ended before it was complete");
+    }
+    snprintf(r->stop_reason, sizeof(r->stop_reason), "%s",
+             r->status == LLM_OK ? normal_stop(s->finish) : "error");
+    r->usage.cost = llm_cost(s->req->info, &r->usage);
+    json_object_set_new(r->message, "usage",
+                        llm_usage_json(s->req->info, &r->usage));
+    json_object_set_new(r->message, "stopReason", json_string(r->stop_reason));
+}
+
+void openai_parse_error(const char *body, size_t n, struct llm_result *res)
+{
+    json_t *doc = json_loadb(body, n, 0, NULL);
+    json_t *e = json_object_get(doc, "error");
+    const char *m = jsonx_get_str(e, "message");
+    json_t *code = json_object_get(e, "code");
+
+    if (json_is_integer(code))
+        snprintf(res->error_type, sizeof(res->error_type), "%lld",
+                 (long long)json_integer_value(code));
+    else if (jsonx_get_str(e, "type"))
+        snprintf(res->error_type, sizeof(res->error_type), "%s",
+                 jsonx_get_str(e, "type"));
+    if (m)
+        snprintf(res->error_message, sizeof(res->error_message), "%s", m);
+    else if (n)
+        snprintf(res->error_message, sizeof(res->error_message), "%.*s",
+                 (int)(n < 300 ? n : 300), body);
+    json_decref(doc);
+}
