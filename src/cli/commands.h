@@ -13,6 +13,7 @@ extern const struct cli_cmd cmd_agents;
 extern const struct cli_cmd cmd_doctor;
 extern const struct cli_cmd cmd_onboard;
 extern const struct cli_cmd cmd_agent;
+extern const struct cli_cmd cmd_chat;
 
 /* Parse ctx->cmd's options and positionals from argv into ctx; 0, or
  * CLI_USAGE after reporting the problem. */
