@@ -85,5 +85,33 @@ if command -v valgrind >/dev/null 2>&1; then
     done
 fi
 
+echo "== agent -m hi against a stand-in upstream (loopback)"
+# The upstream waits 100 ms after message_start before the first text
+# delta, so first_us - 100000 is what openclaw adds to the first byte.
+cat >"$work/up.json" <<'JSON'
+{"steps":[{"repeat":true,"sse":[
+ {"event":"message_start","data":{"type":"message_start","message":{"id":"msg_b","type":"message","role":"assistant","model":"claude-opus-4-5","content":[],"stop_reason":null,"usage":{"input_tokens":10,"output_tokens":1}}}},
+ {"event":"content_block_start","data":{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}},
+ {"sleep_ms":100},
+ {"event":"content_block_delta","data":{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello!"}}},
+ {"event":"content_block_stop","data":{"type":"content_block_stop","index":0}},
+ {"event":"message_delta","data":{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":3}}},
+ {"event":"message_stop","data":{"type":"message_stop"}}]}]}
+JSON
+"$root/$build/bench/bench_upstream" --script "$work/up.json" \
+    --log /dev/null --port-file "$work/up.port" &
+up_pid=$!
+trap 'kill $up_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 100); do [ -s "$work/up.port" ] && break; sleep 0.05; done
+"$oc" config set models.providers.anthropic.baseUrl \
+    "http://127.0.0.1:$(cat "$work/up.port")" >/dev/null
+"$oc" models auth order set --provider anthropic anthropic:p03 >/dev/null
+printf '%-45s %s\n' "agent -m hi (first byte, exit)" \
+    "$("$root/$build/bench/firstbyte" 30 "$oc" agent -m hi --session-key bench)"
+printf '%-45s %s\n' "agent -m hi (peak RSS)" \
+    "$("$root/$build/bench/maxrss" 30 "$oc" agent -m hi --session-key bench)"
+kill $up_pid
+wait $up_pid 2>/dev/null || true
+
 echo "== parser throughput"
 "$root/$build/bench/bench_json5"
