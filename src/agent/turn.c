@@ -130,10 +130,39 @@ static void on_refreshed(void *arg, int ok, struct oauth_tokens *tok)
     next_cred(t);
 }
 
+/* Another process (the gateway, another CLI) may have refreshed the
+ * token meanwhile: use the stored one when it is new and not expired. */
+static bool refreshed_elsewhere(struct turn *t)
+{
+    struct cred_value v;
+    struct auth_store s;
+    bool fresh = false;
+
+    auth_store_init(&s);
+    if (auth_store_load(&s, t->agent_dir, t->env.paths, NULL) == 0 &&
+        creds_resolve(&s, t->env.cfg, &t->plan.v[t->cand_i], &v, NULL) == 0) {
+        fresh = !v.expired && strcmp(secret_value(&v.secret),
+                                     secret_value(&t->cred.secret)) != 0;
+        if (fresh) {
+            creds_value_release(&t->cred);
+            t->cred = v;
+        } else {
+            creds_value_release(&v);
+        }
+    }
+    auth_store_release(&s);
+    return fresh;
+}
+
 static void refresh_then_call(struct turn *t)
 {
     struct oc_err err;
 
+    if (refreshed_elsewhere(t)) {
+        t->refreshed = true;
+        call(t);
+        return;
+    }
     t->refreshed = true;
     t->refreshing = true;
     if (oauth_refresh_start(t->env.hc, t->route.provider, t->cred.refresh,

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "base/log.h"
 #include "base/secret.h"
 #include "base/str.h"
 #include "base/xalloc.h"
@@ -255,12 +256,34 @@ static void read_headers(struct llm_result *res, const struct http_response *r)
                                                   : -1;
 }
 
+/* Operators see the request id and rate-limit budget (--log-level debug;
+ * the gateway's status shows them too). */
+static void log_response(const struct llm_call *c,
+                         const struct http_response *r)
+{
+    struct buf b;
+    size_t i;
+
+    if (!log_enabled(LOG_DEBUG))
+        return;
+    buf_init(&b, 0);
+    for (i = 0; i < r->nheaders; i++)
+        if (str_has_prefix(r->headers[i].name, "anthropic-ratelimit-") ||
+            str_has_prefix(r->headers[i].name, "x-ratelimit-"))
+            buf_addf(&b, " %s=%s", r->headers[i].name + 10,
+                     r->headers[i].value);
+    log_debug("%s %ld request-id=%s%s", c->url, r->status,
+              c->res->request_id[0] ? c->res->request_id : "-", b.p);
+    buf_release(&b);
+}
+
 static void on_response(void *arg, const struct http_response *r)
 {
     struct llm_call *c = arg;
     const char *ct = http_header_get(r, "content-type");
 
     read_headers(c->res, r);
+    log_response(c, r);
     if (r->status >= 200 && r->status < 300 &&
         (!ct || strstr(ct, "text/event-stream"))) {
         c->streaming = true;
