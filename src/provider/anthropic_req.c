@@ -234,7 +234,9 @@ static const char *effort(const struct llm_request *r)
     if (!strcmp(t, "medium"))
         return "medium";
     if (!strcmp(t, "xhigh"))
-        return strstr(r->model, "opus-4-6") ? "max" : "high";
+        return strstr(r->model, "opus-4-6") || strstr(r->model, "opus-4.6")
+                   ? "max"
+                   : "high";
     return "high";
 }
 

@@ -87,7 +87,8 @@ static void take(json_t *obj, const char *key, int64_t *dst)
     json_t *v = json_object_get(obj, key);
 
     if (json_is_integer(v) && json_integer_value(v) >= 0)
-        *dst = json_integer_value(v);
+        *dst = json_integer_value(v) < LLM_TOKENS_MAX ? json_integer_value(v)
+                                                      : LLM_TOKENS_MAX;
 }
 
 static void read_usage(struct anthropic_stream *s, json_t *u)

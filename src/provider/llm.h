@@ -56,6 +56,9 @@ struct llm_sink {
     void *arg;
 };
 
+/* Token counts from a provider are capped here (no sum can overflow). */
+#define LLM_TOKENS_MAX ((int64_t)1 << 40)
+
 struct llm_usage {
     int64_t input;          /* uncached input */
     int64_t output;         /* thinking included */

@@ -131,18 +131,30 @@ static void choice_delta(struct openai_stream *s, json_t *choice)
         snprintf(s->finish, sizeof(s->finish), "%s", v);
 }
 
+/* A token count: non-negative and capped, 0 when absent. */
+static int64_t count(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    json_int_t n = json_is_integer(v) ? json_integer_value(v) : 0;
+
+    if (n < 0)
+        return 0;
+    return n < LLM_TOKENS_MAX ? n : LLM_TOKENS_MAX;
+}
+
 static void read_usage(struct openai_stream *s, json_t *u)
 {
-    json_int_t prompt = json_integer_value(json_object_get(u, "prompt_tokens"));
-    json_int_t cached = json_integer_value(json_object_get(
-        jsonx_get_obj(u, "prompt_tokens_details"), "cached_tokens"));
+    int64_t prompt = count(u, "prompt_tokens");
+    int64_t cached =
+        count(jsonx_get_obj(u, "prompt_tokens_details"), "cached_tokens");
 
     if (!json_is_object(u))
         return;
-    s->res->usage.input = prompt - cached > 0 ? prompt - cached : 0;
+    if (cached > prompt)
+        cached = prompt;
+    s->res->usage.input = prompt - cached;
     s->res->usage.cache_read = cached;
-    s->res->usage.output =
-        json_integer_value(json_object_get(u, "completion_tokens"));
+    s->res->usage.output = count(u, "completion_tokens");
 }
 
 static int chunk_error(struct openai_stream *s, json_t *err)
