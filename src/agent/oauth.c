@@ -83,8 +83,8 @@ int oauth_refresh_start(struct http_client *hc, const char *provider,
     struct http_request rq = {
         "POST",  url && *url ? url : ANTHROPIC_OAUTH_TOKEN_URL,
         headers, NULL,
-        0,       10000,
-        30000,   30000};
+        0,       8000,
+        12000,   8000};
     struct refresh *r;
     json_t *body;
 

@@ -29,6 +29,7 @@ static void free_turn(uv_handle_t *h)
 {
     struct turn *t = h->data;
 
+    fsx_lock_release(&t->refresh_lock);
     llm_result_release(&t->res);
     creds_value_release(&t->cred);
     creds_plan_release(&t->plan);
@@ -100,38 +101,57 @@ static void call(struct turn *t)
     }
 }
 
-static void on_refreshed(void *arg, int ok, struct oauth_tokens *tok)
+static void refresh_failed(struct turn *t, const char *why)
 {
-    struct turn *t = arg;
     const struct cred_cand *c = &t->plan.v[t->cand_i];
     struct creds_owner own = {t->agent_dir, t->env.paths, t->env.cfg};
-    struct oauth_update up = {c->name, tok->access, tok->refresh, tok->expires};
     struct auth_query q = {t->env.cfg, t->route.provider, t->route.model, 0};
-    struct oc_err err;
 
-    t->refreshing = false;
-    if (t->cancelled || t->timed_out) {
-        finish(t);
-        return;
-    }
-    if (ok && creds_save_oauth(&own, &up, &err) == 0) {
-        secret_set(&t->cred.secret, tok->access, strlen(tok->access));
-        t->cred.bearer = true;
-        call(t);
-        return;
-    }
     snprintf(t->last_error, sizeof(t->last_error),
              "OAuth token refresh failed for %s: %s. Please try again or "
              "re-authenticate.",
-             t->route.provider, ok ? oc_err_msg(&err) : tok->error);
+             t->route.provider, why);
     turn_note_failure(t, t->last_error, "auth");
     creds_mark_failure(&own, &q, c->name, REASON_AUTH);
     t->cand_i++;
     next_cred(t);
 }
 
+/*
+ * The refresh answered; the store's lock is still ours. New tokens are
+ * saved even when the turn was cancelled meanwhile: Anthropic rotates
+ * refresh tokens, so dropping them would leave a dead one on disk.
+ */
+static void on_refreshed(void *arg, int ok, struct oauth_tokens *tok)
+{
+    struct turn *t = arg;
+    const struct cred_cand *c = &t->plan.v[t->cand_i];
+    struct creds_owner own = {t->agent_dir, t->env.paths, t->env.cfg};
+    struct oauth_update up = {c->name, tok->access, tok->refresh, tok->expires};
+    struct oc_err err;
+    bool saved = false;
+
+    oc_err_clear(&err);
+    t->refreshing = false;
+    if (ok)
+        saved = creds_save_oauth(&own, &up, &err) == 0;
+    fsx_lock_release(&t->refresh_lock);
+    if (t->cancelled || t->timed_out) {
+        finish(t);
+        return;
+    }
+    if (saved) {
+        secret_set(&t->cred.secret, tok->access, strlen(tok->access));
+        t->cred.bearer = true;
+        call(t);
+        return;
+    }
+    refresh_failed(t, ok ? oc_err_msg(&err) : tok->error);
+}
+
 /* Another process (the gateway, another CLI) may have refreshed the
- * token meanwhile: use the stored one when it is new and not expired. */
+ * token while we waited for the lock: use the stored one when it is new
+ * and not expired. */
 static bool refreshed_elsewhere(struct turn *t)
 {
     struct cred_value v;
@@ -154,24 +174,32 @@ static bool refreshed_elsewhere(struct turn *t)
     return fresh;
 }
 
+/*
+ * Refresh under the store's lock (reference openclaw-auth.md §7.4): take
+ * it, reload, and only ask the token endpoint when nobody else already
+ * did; the lock is held until the new tokens are saved.
+ */
 static void refresh_then_call(struct turn *t)
 {
     struct oc_err err;
 
+    t->refreshed = true;
+    if (fsx_lock_acquire(&t->refresh_lock, t->store.path, NULL, &err) != 0) {
+        refresh_failed(t, oc_err_msg(&err));
+        return;
+    }
     if (refreshed_elsewhere(t)) {
-        t->refreshed = true;
+        fsx_lock_release(&t->refresh_lock);
         call(t);
         return;
     }
-    t->refreshed = true;
     t->refreshing = true;
     if (oauth_refresh_start(t->env.hc, t->route.provider, t->cred.refresh,
                             on_refreshed, t, &err) == 0)
         return;
     t->refreshing = false;
-    turn_note_failure(t, oc_err_msg(&err), "auth");
-    t->cand_i++;
-    next_cred(t);
+    fsx_lock_release(&t->refresh_lock);
+    refresh_failed(t, oc_err_msg(&err));
 }
 
 /* ---- credentials ----------------------------------------------------------
@@ -482,6 +510,7 @@ struct turn *turn_start(const struct turn_env *env,
 {
     struct turn *t = xcalloc(1, sizeof(*t));
 
+    t->refresh_lock = (struct fsx_lock)FSX_LOCK_INIT;
     t->env = *env;
     if (sink)
         t->sink = *sink;

@@ -12,6 +12,7 @@
 #include "auth/classify.h"
 #include "auth/store.h"
 #include "base/buf.h"
+#include "base/fsx.h"
 #include "base/strlist.h"
 #include "provider/call.h"
 
@@ -42,6 +43,7 @@ struct turn {
     struct llm_result res;
     struct llm_call *call;
     bool refreshing;
+    struct fsx_lock refresh_lock; /* the store's lock, held while refreshing */
 
     struct buf summary; /* "p/m: error (reason) | ..." */
     int models_failed;

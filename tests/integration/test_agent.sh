@@ -230,6 +230,53 @@ expect 0 env OPENCLAW_TEST_OAUTH_TOKEN_URL="$FU_URL/v1/oauth/token" "$OC" agent 
 assert_eq "refresh_token sk-ant-ort01-REFRESHrefresh" "$(fu_req 1 'r["body"]["grant_type"] + " " + r["body"]["refresh_token"]')" "refresh request"
 assert_eq "Bearer sk-ant-oat01-NEWaccessNEWaccessNEWaccess" "$(fu_req 2 'r["headers"]["authorization"]')" "new token used"
 assert_eq "sk-ant-oat01-NEWaccessNEWaccessNEWaccess sk-ant-ort01-NEWrefresh" "$(json_q "$STORE" 'd["profiles"]["anthropic:oauth"]["access"] + " " + d["profiles"]["anthropic:oauth"]["refresh"]')" "refreshed token stored"
+
+# The refresh holds the store's lock (auth-profiles.json.lock, our pid)
+# until the new tokens are saved.
+python3 - "$STORE" <<'PY'
+import json, sys
+p = sys.argv[1]; d = json.load(open(p))
+d["profiles"]["anthropic:oauth"]["expires"] = 1000
+json.dump(d, open(p, "w"), indent=2)
+PY
+fu_start '{"steps":[{"match":{"path":"/v1/oauth/token"},"delay_ms":800,"json":{"access_token":"sk-ant-oat01-THIRDaccessTHIRDaccessTHIRD","refresh_token":"sk-ant-ort01-THIRDrefresh","expires_in":28800}},'"$text_stream"']}'
+set_base anthropic
+env OPENCLAW_TEST_OAUTH_TOKEN_URL="$FU_URL/v1/oauth/token" "$OC" agent -m "locked refresh" >"$OUT" 2>"$ERR" &
+APID=$!
+for _ in $(seq 50); do [ -e "$STORE.lock" ] && break; sleep 0.05; done
+assert_eq "$APID" "$(json_q "$STORE.lock" 'd["pid"]')" "lock held by the refreshing process"
+wait "$APID"
+assert_eq 0 "$?" "turn after a locked refresh"
+assert_eq "no" "$([ -e "$STORE.lock" ] && echo yes || echo no)" "lock released"
+assert_eq "sk-ant-ort01-THIRDrefresh" "$(json_q "$STORE" 'd["profiles"]["anthropic:oauth"]["refresh"]')" "rotated refresh token stored"
+
+# Another process holds the lock and refreshes meanwhile: we wait, reload,
+# and use its token without calling the token endpoint.
+python3 - "$STORE" <<'PY'
+import json, sys
+p = sys.argv[1]; d = json.load(open(p))
+d["profiles"]["anthropic:oauth"]["expires"] = 1000
+json.dump(d, open(p, "w"), indent=2)
+PY
+fu_start '{"steps":['"$text_stream"']}'
+set_base anthropic
+python3 - "$STORE" <<'PY' &
+import datetime, json, os, sys, time
+p = sys.argv[1]
+lock = os.open(p + ".lock", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+os.write(lock, json.dumps({"pid": os.getpid(), "createdAt": datetime.datetime.utcnow().isoformat() + "Z"}).encode())
+os.close(lock)
+time.sleep(0.6)
+d = json.load(open(p))
+d["profiles"]["anthropic:oauth"].update(access="sk-ant-oat01-OTHERaccessOTHERaccessOTHER", refresh="sk-ant-ort01-OTHERrefresh", expires=int(time.time() * 1000) + 3600000)
+json.dump(d, open(p, "w"), indent=2)
+os.unlink(p + ".lock")
+PY
+HPID=$!
+for _ in $(seq 50); do [ -e "$STORE.lock" ] && break; sleep 0.05; done
+expect 0 env OPENCLAW_TEST_OAUTH_TOKEN_URL="$FU_URL/v1/oauth/token" "$OC" agent -m "after another refresh"
+wait "$HPID"
+assert_eq "1 /v1/messages Bearer sk-ant-oat01-OTHERaccessOTHERaccessOTHER" "$(fu_count) $(fu_req 1 'r["path"] + " " + r["headers"]["authorization"]')" "token refreshed by another process used"
 "$OC" models auth order clear --provider anthropic >/dev/null
 
 # --- Ctrl-C ends the turn at once with 130 -----------------------------------
