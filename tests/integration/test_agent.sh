@@ -250,6 +250,24 @@ assert_eq 0 "$?" "turn after a locked refresh"
 assert_eq "no" "$([ -e "$STORE.lock" ] && echo yes || echo no)" "lock released"
 assert_eq "sk-ant-ort01-THIRDrefresh" "$(json_q "$STORE" 'd["profiles"]["anthropic:oauth"]["refresh"]')" "rotated refresh token stored"
 
+# Ctrl-C during a refresh: the turn ends with 130, but the rotated tokens
+# the endpoint already handed out are saved, not lost.
+python3 - "$STORE" <<'PY'
+import json, sys
+p = sys.argv[1]; d = json.load(open(p))
+d["profiles"]["anthropic:oauth"]["expires"] = 1000
+json.dump(d, open(p, "w"), indent=2)
+PY
+fu_start '{"steps":[{"match":{"path":"/v1/oauth/token"},"delay_ms":800,"json":{"access_token":"sk-ant-oat01-FOURTHaccessFOURTHaccess","refresh_token":"sk-ant-ort01-FOURTHrefresh","expires_in":28800}},'"$text_stream"']}'
+set_base anthropic
+env OPENCLAW_TEST_OAUTH_TOKEN_URL="$FU_URL/v1/oauth/token" "$OC" agent -m "cancelled refresh" >"$OUT" 2>"$ERR" &
+APID=$!
+for _ in $(seq 50); do [ -e "$STORE.lock" ] && break; sleep 0.05; done
+kill -INT "$APID"
+wait "$APID"
+assert_eq 130 "$?" "Ctrl-C during a refresh"
+assert_eq "1 sk-ant-ort01-FOURTHrefresh" "$(fu_count) $(json_q "$STORE" 'd["profiles"]["anthropic:oauth"]["refresh"]')" "tokens from a cancelled refresh kept, no model call"
+
 # Another process holds the lock and refreshes meanwhile: we wait, reload,
 # and use its token without calling the token endpoint.
 python3 - "$STORE" <<'PY'
