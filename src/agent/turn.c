@@ -45,6 +45,9 @@ static void free_turn(uv_handle_t *h)
     free(t->thinking);
     free(t->run_model);
     free(t->pinned);
+    free(t->system);
+    json_decref(t->tools);
+    json_decref(t->env.cfg);
     free(t);
 }
 
@@ -85,7 +88,9 @@ static void call(struct turn *t)
         .base_url = t->route.base_url,
         .model = t->route.model,
         .info = t->route.has_info ? &t->route.info : NULL,
+        .system = t->system,
         .messages = t->history,
+        .tools = t->tools,
         .thinking = t->thinking,
         .params = t->route.params,
         .headers = t->route.headers,
@@ -94,6 +99,8 @@ static void call(struct turn *t)
     t->out.attempts++;
     llm_result_release(&t->res); /* also (re)initialises it */
     t->call = llm_call_start(t->env.hc, &spec, &err);
+    if (t->call && t->paused)
+        llm_call_pause(t->call, true);
     if (!t->call) {
         turn_note_failure(t, oc_err_msg(&err), "format");
         t->ref_i++;
@@ -298,6 +305,8 @@ static void succeed(struct turn *t)
         creds_mark_success(&own, t->route.provider, c->name);
     t->out.ok = true;
     t->out.message = t->res.message;
+    snprintf(t->out.stop_reason, sizeof(t->out.stop_reason), "%s",
+             t->res.stop_reason);
     t->out.usage = t->res.usage;
     snprintf(t->out.ref, sizeof(t->out.ref), "%s", t->route.ref);
     snprintf(t->out.request_id, sizeof(t->out.request_id), "%s",
@@ -362,6 +371,7 @@ static void on_call_done(void *arg, struct llm_result *res)
     t->call = NULL;
     if (t->cancelled || t->timed_out || t->res.status == LLM_CANCELLED) {
         t->out.cancelled = t->cancelled;
+        turn_set_failure(t, t->timed_out ? "timeout" : "cancelled");
         if (t->timed_out)
             snprintf(t->out.error, sizeof(t->out.error),
                      "the turn timed out after %ld s (--timeout, or "
@@ -465,31 +475,55 @@ static int open_session(struct turn *t, const struct turn_request *rq,
     return 0;
 }
 
+/* The new messages: rq->input, or the user's text as one message. */
+static json_t *new_messages(const struct turn_request *rq)
+{
+    if (rq->input)
+        return json_deep_copy(rq->input);
+    return json_pack("[{s:s, s:[{s:s, s:s}], s:I}]", "role", "user", "content",
+                     "type", "text", "text", rq->message ? rq->message : "",
+                     "timestamp", (json_int_t)clock_wall_ms());
+}
+
+static int add_input(struct turn *t, const struct turn_request *rq,
+                     struct oc_err *err)
+{
+    json_t *in = new_messages(rq), *m;
+    size_t i;
+    int rc = 0;
+
+    json_array_foreach (in, i, m) {
+        json_array_append(t->history, m);
+        if (!t->ephemeral && !rc)
+            rc = session_append_message(&t->sess, m, err);
+    }
+    json_decref(in);
+    return rc;
+}
+
 static int prepare(struct turn *t, const struct turn_request *rq,
                    struct oc_err *err)
 {
     const char *level;
-    json_t *user;
     char *first;
     int rc;
 
     t->agent_dir = config_agent_dir(t->env.cfg, t->env.paths, t->agent_id);
-    rc = open_session(t, rq, err);
-    if (rc)
-        return rc;
+    if (!t->ephemeral) {
+        rc = open_session(t, rq, err);
+        if (rc)
+            return rc;
+    }
     level = pick_thinking(t->env.cfg, t->agent_id, rq->thinking, t->sess.entry);
     t->thinking = level ? xstrdup(level) : NULL;
     first = first_model(t);
     route_candidates(t->env.cfg, t->agent_id, first, &t->refs);
     free(first);
-    t->history = session_history(&t->sess, 200);
-    user = json_pack("{s:s, s:[{s:s, s:s}], s:I}", "role", "user", "content",
-                     "type", "text", "text", t->message, "timestamp",
-                     (json_int_t)clock_wall_ms());
-    json_array_append(t->history, user);
-    rc = session_append_message(&t->sess, user, err);
-    json_decref(user);
-    return rc;
+    if (t->ephemeral)
+        t->history = rq->history ? json_deep_copy(rq->history) : json_array();
+    else
+        t->history = session_history(&t->sess, 200);
+    return add_input(t, rq, err);
 }
 
 static long default_timeout(json_t *cfg)
@@ -518,8 +552,12 @@ struct turn *turn_start(const struct turn_env *env,
     t->arg = arg;
     t->agent_id = rq->agent_id ? paths_normalize_agent_id(rq->agent_id)
                                : config_default_agent_id(env->cfg);
-    t->message = xstrdup(rq->message);
+    t->message = rq->message ? xstrdup(rq->message) : NULL;
     t->run_model = rq->model ? xstrdup(rq->model) : NULL;
+    t->system = rq->system ? xstrdup(rq->system) : NULL;
+    t->tools = json_incref(rq->tools);
+    t->ephemeral = rq->ephemeral;
+    json_incref(t->env.cfg);
     t->timeout_ms =
         rq->timeout_ms > 0 ? rq->timeout_ms : default_timeout(env->cfg);
     buf_init(&t->summary, 0);
@@ -533,6 +571,15 @@ struct turn *turn_start(const struct turn_env *env,
     /* the work starts from the loop, so done never runs inside this call */
     uv_timer_start(&t->deadline, on_kick, 0, 0);
     return t;
+}
+
+void turn_pause(struct turn *t, bool paused)
+{
+    if (!t || t->finished)
+        return;
+    t->paused = paused;
+    if (t->call)
+        llm_call_pause(t->call, paused);
 }
 
 void turn_cancel(struct turn *t)

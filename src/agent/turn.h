@@ -27,9 +27,18 @@ struct turn_request {
     const char *session_id;  /* switch the session to this id, or NULL */
     const char *model;       /* this run's model (alias or ref), or NULL */
     const char *thinking;    /* this run's level, or NULL */
-    const char *message;     /* the user's text */
+    const char *message;     /* the user's text (unless input is given) */
     const char *cwd;         /* for a new transcript's header */
     long timeout_ms;         /* 0: agents.defaults.timeoutSeconds or 600 s */
+    /* For API callers (the gateway's OpenAI endpoint): */
+    const char *system; /* an extra system prompt, or NULL */
+    json_t *tools;      /* tools the model may call (pi-ai format:
+                           [{name, description, parameters}]), or NULL */
+    json_t *input;      /* the new messages (pi-ai format: user messages,
+                           toolResult messages) instead of message */
+    bool ephemeral;     /* no session: the conversation is history + input
+                           and nothing is written */
+    json_t *history;    /* ephemeral only: the earlier messages, or NULL */
 };
 
 struct turn_outcome {
@@ -43,7 +52,15 @@ struct turn_outcome {
     char session_id[64];
     char session_key[160];
     char request_id[128];
-    int attempts; /* calls made, over all models and profiles */
+    int attempts;         /* calls made, over all models and profiles */
+    char stop_reason[24]; /* stop|length|toolUse (ok only) */
+    /* When !ok: what kind of failure ended it, for API status codes:
+     * auth, auth_permanent, billing, rate_limit, overloaded, format,
+     * model_not_found, timeout, unknown (the last call's class),
+     * claude_code_only, missing_credentials, cooldown, no_model,
+     * cancelled. */
+    char failure[32];
+    int http_status; /* the last upstream HTTP status, 0 if none */
 };
 
 struct turn;
@@ -54,7 +71,8 @@ struct turn;
 typedef void (*turn_done_fn)(void *arg, const struct turn_outcome *out);
 
 struct turn_env {
-    json_t *cfg;                  /* the config root (borrowed) */
+    json_t *cfg;                  /* the config root (a reference is held
+                                     until the turn is done) */
     const struct oc_paths *paths; /* borrowed */
     struct http_client *hc;
 };
@@ -71,5 +89,8 @@ struct turn *turn_start(const struct turn_env *env,
 
 /* Stop it (Ctrl-C, a client that went away); done runs with cancelled. */
 void turn_cancel(struct turn *t);
+
+/* Stop or resume reading the model's answer (the consumer is slow). */
+void turn_pause(struct turn *t, bool paused);
 
 #endif

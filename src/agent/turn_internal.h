@@ -21,7 +21,9 @@ struct turn {
     struct llm_sink sink;
     turn_done_fn done;
     void *arg;
-    char *agent_id, *agent_dir, *message, *thinking, *run_model;
+    char *agent_id, *agent_dir, *message, *thinking, *run_model, *system;
+    json_t *tools; /* client tools, or NULL */
+    bool ephemeral, paused;
     long timeout_ms;
 
     struct session sess;
@@ -54,6 +56,7 @@ struct turn {
 };
 
 /* Messages (turn_report.c). */
+void turn_set_failure(struct turn *t, const char *kind);
 void turn_note_failure(struct turn *t, const char *what, const char *reason);
 void turn_error_for_call(struct turn *t, enum auth_reason reason,
                          bool claude_code_only);

@@ -22,6 +22,11 @@ void turn_note_failure(struct turn *t, const char *what, const char *reason)
              reason);
 }
 
+void turn_set_failure(struct turn *t, const char *kind)
+{
+    snprintf(t->out.failure, sizeof(t->out.failure), "%s", kind);
+}
+
 static void set_error(struct turn *t, const char *text)
 {
     snprintf(t->last_error, sizeof(t->last_error), "%s", text);
@@ -92,11 +97,14 @@ void turn_error_for_call(struct turn *t, enum auth_reason reason,
                  t->res.error_message);
         turn_note_failure(t, "credential only authorized for Claude Code",
                           "format");
+        turn_set_failure(t, "claude_code_only");
     } else {
         describe(t, &b);
+        turn_set_failure(t, reason ? auth_reason_name(reason) : "unknown");
         turn_note_failure(t, b.p, reason ? auth_reason_name(reason) : "error");
         buf_addstr(&b, hint(reason));
     }
+    t->out.http_status = t->res.http_status;
     set_error(t, b.p);
     buf_release(&b);
 }
@@ -111,6 +119,7 @@ void turn_error_no_creds(struct turn *t)
     buf_init(&b, 0);
     auth_missing_message(&b, t->route.provider, shown_store, shown_dir);
     set_error(t, b.p);
+    turn_set_failure(t, "missing_credentials");
     buf_reset(&b);
     buf_addf(&b, "No API key found for provider \"%s\"", t->route.provider);
     turn_note_failure(t, b.p, "auth");
@@ -136,6 +145,7 @@ void turn_error_cooldown(struct turn *t)
                  (long long)((wait + 999) / 1000), r ? " (" : "",
                  r ? auth_reason_name(r) : "", r ? ")" : "");
     set_error(t, b.p);
+    turn_set_failure(t, "cooldown");
     turn_note_failure(t, "all profiles in cooldown",
                       r ? auth_reason_name(r) : "unknown");
     buf_release(&b);
@@ -146,6 +156,7 @@ void turn_final_error(struct turn *t)
     if (!t->refs.n) {
         set_error(t, "no model to use: set one with `openclaw models set "
                      "<provider/model>`");
+        turn_set_failure(t, "no_model");
         return;
     }
     if (t->models_failed <= 1 && t->last_error[0]) {
@@ -185,6 +196,8 @@ void turn_save_reply(struct turn *t)
 {
     struct oc_err err;
 
+    if (t->ephemeral)
+        return;
     json_object_set_new(t->res.message, "timestamp",
                         json_integer(clock_wall_ms()));
     if (session_append_message(&t->sess, t->res.message, &err) ||

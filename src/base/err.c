@@ -95,6 +95,8 @@ static const char *code_text(int code)
         return "not permitted";
     case OC_ETIMEDOUT:
         return "timed out";
+    case OC_EBUSY:
+        return "in use";
     default:
         return "error";
     }

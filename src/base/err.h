@@ -10,16 +10,17 @@
 
 enum oc_code {
     OC_OK = 0,
-    OC_ERR = -1,       /* anything else */
-    OC_EIO = -2,       /* a system call failed */
-    OC_ENOENT = -3,    /* file or key not found */
-    OC_EPARSE = -4,    /* malformed input */
-    OC_EINVAL = -5,    /* valid syntax, invalid value */
-    OC_ETOOBIG = -6,   /* a size cap was hit */
-    OC_ELOCKED = -7,   /* lock held by someone else past the deadline */
-    OC_EEXIST = -8,    /* already exists */
-    OC_EPERM = -9,     /* refused on purpose (permissions, policy) */
-    OC_ETIMEDOUT = -10 /* deadline passed */
+    OC_ERR = -1,        /* anything else */
+    OC_EIO = -2,        /* a system call failed */
+    OC_ENOENT = -3,     /* file or key not found */
+    OC_EPARSE = -4,     /* malformed input */
+    OC_EINVAL = -5,     /* valid syntax, invalid value */
+    OC_ETOOBIG = -6,    /* a size cap was hit */
+    OC_ELOCKED = -7,    /* lock held by someone else past the deadline */
+    OC_EEXIST = -8,     /* already exists */
+    OC_EPERM = -9,      /* refused on purpose (permissions, policy) */
+    OC_ETIMEDOUT = -10, /* deadline passed */
+    OC_EBUSY = -11      /* in use (an address, a running instance) */
 };
 
 #define OC_ERR_MSG_MAX 1024

@@ -14,6 +14,8 @@ extern const struct cli_cmd cmd_doctor;
 extern const struct cli_cmd cmd_onboard;
 extern const struct cli_cmd cmd_agent;
 extern const struct cli_cmd cmd_chat;
+extern const struct cli_cmd cmd_gateway;
+extern const struct cli_cmd cmd_daemon;
 
 /* Parse ctx->cmd's options and positionals from argv into ctx; 0, or
  * CLI_USAGE after reporting the problem. */

@@ -110,7 +110,7 @@ struct llm_call {
     struct sse_parser sse;
     void *stream;
     struct buf errbody;
-    bool streaming, stream_over, cancelled, finished;
+    bool streaming, stream_over, cancelled, finished, paused;
     int attempt;
     uv_timer_t timer;
 };
@@ -403,6 +403,8 @@ static void attempt(struct llm_call *c)
                  oc_err_msg(&err));
         /* done always runs from the loop, never inside llm_call_start */
         uv_timer_start(&c->timer, on_fail_timer, 0, 0);
+    } else if (c->paused) {
+        http_pause(c->http, true);
     }
 }
 
@@ -457,6 +459,15 @@ struct llm_call *llm_call_start(struct http_client *hc,
     c->timer.data = c;
     attempt(c);
     return c;
+}
+
+void llm_call_pause(struct llm_call *c, bool paused)
+{
+    if (!c || c->finished || c->paused == paused)
+        return;
+    c->paused = paused;
+    if (c->http)
+        http_pause(c->http, paused);
 }
 
 void llm_call_cancel(struct llm_call *c)

@@ -43,6 +43,10 @@ struct llm_call *llm_call_start(struct http_client *hc,
                                 const struct llm_call_spec *spec,
                                 struct oc_err *err);
 
+/* Stop or resume reading the answer (the consumer is slow); a retry
+ * starts paused too while paused. */
+void llm_call_pause(struct llm_call *c, bool paused);
+
 /* Stop it now (res: LLM_CANCELLED); done runs before this returns. */
 void llm_call_cancel(struct llm_call *c);
 

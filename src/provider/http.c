@@ -436,9 +436,11 @@ void http_pause(struct http_req *r, bool paused)
     if (!r || r->finished)
         return;
     r->c->api->easy_pause(r->easy, paused ? CURLPAUSE_RECV : CURLPAUSE_CONT);
-    if (paused)
+    /* A paused transfer is silent because of us: no idle deadline then;
+     * before the headers the header deadline keeps running. */
+    if (paused && r->got_headers)
         uv_timer_stop(&r->watchdog);
-    else if (r->got_headers)
+    else if (!paused && r->got_headers && !r->finished)
         uv_timer_start(&r->watchdog, on_watchdog, (uint64_t)r->idle_timeout_ms,
                        0);
 }

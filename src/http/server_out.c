@@ -1,0 +1,395 @@
+/*
+ * The HTTP server's output side (see server.h): status lines and headers,
+ * whole and streamed (chunked) responses, the bounded output queue with
+ * its drain and drop rules, and upgraded raw connections.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/log.h"
+#include "base/xalloc.h"
+#include "http/server_internal.h"
+#include "base/banned.h"
+
+struct wreq {
+    uv_write_t w;
+    struct hs_conn *c;
+    size_t n;
+    char data[];
+};
+
+/* ---- the output queue ---------------------------------------------------
+ */
+
+static void notify_drain(struct hs_conn *c)
+{
+    if (c->mode == HS_RAW) {
+        if (c->raw.on_drain)
+            c->raw.on_drain(c->raw.arg);
+        return;
+    }
+    if (c->req && c->req->state == HS_HANDLING && !c->req->ended &&
+        c->req->ev.on_drain)
+        c->req->ev.on_drain(c->req->ev.arg);
+}
+
+static void on_written(uv_write_t *w, int status)
+{
+    struct wreq *wr = (struct wreq *)w;
+    struct hs_conn *c = wr->c;
+
+    c->pending -= wr->n;
+    free(wr);
+    if (c->closing)
+        return;
+    if (status < 0) {
+        hs_conn_drop(c, uv_strerror(status));
+        return;
+    }
+    c->progress_at = uv_now(c->s->loop);
+    if (c->congested && c->pending <= c->s->cfg.write_low) {
+        c->congested = false;
+        notify_drain(c);
+        if (c->closing)
+            return;
+    }
+    if (c->pending == 0)
+        hs_output_idle(c);
+}
+
+static size_t skip(uv_buf_t *bufs, unsigned int nbufs, size_t n)
+{
+    unsigned int i;
+    size_t left = 0;
+
+    for (i = 0; i < nbufs; i++) {
+        size_t take = n < bufs[i].len ? n : bufs[i].len;
+
+        bufs[i].base += take;
+        bufs[i].len -= take;
+        n -= take;
+        left += bufs[i].len;
+    }
+    return left;
+}
+
+static int queue(struct hs_conn *c, const uv_buf_t *bufs, unsigned int nbufs,
+                 size_t left)
+{
+    struct wreq *wr = xmalloc(st_add(sizeof(*wr), left));
+    uv_buf_t one;
+    size_t off = 0;
+    unsigned int i;
+
+    for (i = 0; i < nbufs; i++) {
+        memcpy(wr->data + off, bufs[i].base, bufs[i].len);
+        off += bufs[i].len;
+    }
+    wr->c = c;
+    wr->n = left;
+    one = uv_buf_init(wr->data, (unsigned int)left);
+    if (uv_write(&wr->w, (uv_stream_t *)&c->tcp, &one, 1, on_written) != 0) {
+        free(wr);
+        hs_conn_drop(c, "write failed");
+        return -1;
+    }
+    c->pending += left;
+    if (c->pending > c->s->cfg.write_max) {
+        log_warn("dropping %s: %zu bytes of output not read", c->peer,
+                 c->pending);
+        hs_conn_drop(c, "output over its cap");
+        return -1;
+    }
+    if (c->pending > c->s->cfg.write_high)
+        c->congested = true;
+    hs_arm(c);
+    return 0;
+}
+
+/* Write now what the socket takes, queue the rest; -1 when gone. */
+int hs_send(struct hs_conn *c, const uv_buf_t *in, unsigned int nbufs)
+{
+    uv_buf_t bufs[4];
+    size_t total = 0, left;
+    unsigned int i;
+    int n = 0;
+
+    if (c->closing || c->gone || nbufs > 4)
+        return -1;
+    for (i = 0; i < nbufs; i++) {
+        bufs[i] = in[i];
+        total += in[i].len;
+    }
+    if (total == 0)
+        return 0;
+    if (c->pending == 0) {
+        n = uv_try_write((uv_stream_t *)&c->tcp, bufs, nbufs);
+        if (n < 0 && n != UV_EAGAIN) {
+            hs_conn_drop(c, uv_strerror(n));
+            return -1;
+        }
+        if (n > 0)
+            c->progress_at = uv_now(c->s->loop);
+    }
+    left = skip(bufs, nbufs, n > 0 ? (size_t)n : 0);
+    if (left == 0)
+        return 0;
+    return queue(c, bufs, nbufs, left);
+}
+
+/* ---- status lines and headers -------------------------------------------
+ */
+
+const char *hs_status_text(int status)
+{
+    switch (status) {
+    case 100:
+        return "Continue";
+    case 101:
+        return "Switching Protocols";
+    case 200:
+        return "OK";
+    case 204:
+        return "No Content";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 402:
+        return "Payment Required";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 409:
+        return "Conflict";
+    case 413:
+        return "Content Too Large";
+    case 414:
+        return "URI Too Long";
+    case 415:
+        return "Unsupported Media Type";
+    case 417:
+        return "Expectation Failed";
+    case 426:
+        return "Upgrade Required";
+    case 429:
+        return "Too Many Requests";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    case 505:
+        return "HTTP Version Not Supported";
+    default:
+        return "Unknown";
+    }
+}
+
+static const char *http_date(void)
+{
+    static char out[40];
+    static time_t last;
+    time_t now = time(NULL);
+    struct tm tm;
+
+    if (now != last && gmtime_r(&now, &tm)) {
+        strftime(out, sizeof(out), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+        last = now;
+    }
+    return out;
+}
+
+void hs_write_status(struct hs_req *r, int status, const char *ctype,
+                     const struct hs_header *headers, const char *framing)
+{
+    struct hs_conn *c = r->c;
+    bool keep = r->keep_alive && !c->s->draining && !c->close_after;
+    struct buf b;
+    uv_buf_t ub;
+
+    buf_init(&b, 64u << 10);
+    buf_addf(&b, "HTTP/1.1 %d %s\r\nDate: %s\r\n", status,
+             hs_status_text(status), http_date());
+    if (ctype)
+        buf_addf(&b, "Content-Type: %s\r\n", ctype);
+    buf_addstr(&b, framing);
+    buf_addf(&b, "Connection: %s\r\n", keep ? "keep-alive" : "close");
+    for (; headers && headers->name; headers++)
+        buf_addf(&b, "%s: %s\r\n", headers->name, headers->value);
+    buf_addstr(&b, "\r\n");
+    if (!keep) {
+        r->keep_alive = false;
+        c->close_after = true;
+    }
+    r->started = true;
+    ub = uv_buf_init(b.p, (unsigned int)b.len);
+    hs_send(c, &ub, 1);
+    buf_release(&b);
+}
+
+/* A parser-level error (or a timeout): answer and close. */
+void hs_error_response(struct hs_conn *c, int status, const char *reason)
+{
+    struct buf b;
+    uv_buf_t ub;
+
+    c->close_after = true;
+    buf_init(&b, 4096);
+    buf_addf(&b,
+             "HTTP/1.1 %d %s\r\nDate: %s\r\nContent-Type: text/plain; "
+             "charset=utf-8\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n"
+             "%s\n",
+             status, hs_status_text(status), http_date(), strlen(reason) + 1,
+             reason);
+    ub = uv_buf_init(b.p, (unsigned int)b.len);
+    hs_send(c, &ub, 1);
+    buf_release(&b);
+    if (!c->closing)
+        hs_output_idle(c);
+}
+
+/* ---- responses ----------------------------------------------------------
+ */
+
+void hs_respond(struct hs_req *r, int status, const char *ctype,
+                const struct hs_header *headers, const char *body, size_t n)
+{
+    char framing[64];
+    uv_buf_t ub;
+
+    if (r->ended)
+        return;
+    if (!r->aborted && !r->started) {
+        snprintf(framing, sizeof(framing), "Content-Length: %zu\r\n", n);
+        hs_write_status(r, status, ctype, headers, framing);
+        ub = hs_buf(body, n);
+        if (n && !r->head_only)
+            hs_send(r->c, &ub, 1);
+    }
+    hs_request_done(r);
+}
+
+void hs_start(struct hs_req *r, int status, const char *ctype,
+              const struct hs_header *headers)
+{
+    const struct http_head *h = hs_head(r);
+
+    if (r->ended || r->aborted || r->started)
+        return;
+    r->streaming = true;
+    r->chunked = h->version_minor >= 1;
+    if (!r->chunked)
+        r->keep_alive = false; /* close-delimited */
+    hs_write_status(r, status, ctype, headers,
+                    r->chunked ? "Transfer-Encoding: chunked\r\n" : "");
+}
+
+int hs_write(struct hs_req *r, const char *p, size_t n)
+{
+    char size[24];
+    uv_buf_t b[3];
+
+    if (r->ended || r->aborted || !r->streaming || r->c->gone)
+        return -1;
+    if (n == 0 || r->head_only)
+        return 0;
+    if (!r->chunked) {
+        b[0] = hs_buf(p, n);
+        return hs_send(r->c, b, 1);
+    }
+    snprintf(size, sizeof(size), "%zx\r\n", n);
+    b[0] = uv_buf_init(size, (unsigned int)strlen(size));
+    b[1] = hs_buf(p, n);
+    b[2] = hs_buf("\r\n", 2);
+    return hs_send(r->c, b, 3);
+}
+
+void hs_end(struct hs_req *r)
+{
+    static const char last[] = "0\r\n\r\n";
+    uv_buf_t b = hs_buf(last, sizeof(last) - 1);
+
+    if (r->ended)
+        return;
+    if (!r->aborted && r->streaming && r->chunked && !r->head_only)
+        hs_send(r->c, &b, 1);
+    hs_request_done(r);
+}
+
+void hs_release(struct hs_req *r)
+{
+    if (r->ended)
+        return;
+    if (!r->aborted)
+        hs_conn_drop(r->c, "request released");
+    hs_request_done(r);
+}
+
+size_t hs_pending(const struct hs_req *r)
+{
+    return r->c->pending;
+}
+
+bool hs_congested(const struct hs_req *r)
+{
+    return r->c->congested;
+}
+
+/* ---- upgraded connections -----------------------------------------------
+ */
+
+struct hs_conn *hs_upgrade(struct hs_req *r, const char *resp, size_t n,
+                           const struct hs_raw_events *ev)
+{
+    struct hs_conn *c = r->c;
+    uv_buf_t b = hs_buf(resp, n);
+
+    if (r->ended)
+        return NULL;
+    if (r->aborted || c->gone || hs_send(c, &b, 1) != 0) {
+        hs_request_done(r);
+        return NULL;
+    }
+    r->started = true;
+    hs_go_raw(c, ev);
+    hs_request_done(r);
+    hs_arm(c);
+    return c;
+}
+
+int hs_conn_write(struct hs_conn *c, const void *p, size_t n)
+{
+    uv_buf_t b = hs_buf(p, n);
+
+    if (c->close_after)
+        return -1;
+    return hs_send(c, &b, 1);
+}
+
+size_t hs_conn_pending(const struct hs_conn *c)
+{
+    return c->pending;
+}
+
+void hs_conn_close(struct hs_conn *c)
+{
+    if (c->closing || c->close_after)
+        return;
+    c->close_after = true;
+    hs_output_idle(c);
+}
