@@ -386,7 +386,7 @@ bool gw_settings_restart_needed(json_t *old_root, json_t *new_root, char *what,
                                 size_t whatsz)
 {
     static const char *const keys[] = {
-        "port", "bind", "customBindHost", "auth", "http", "mode", NULL};
+        "port", "bind", "customBindHost", "auth", "mode", NULL};
     json_t *a = gw_obj(old_root, NULL), *b = gw_obj(new_root, NULL);
     size_t i;
 
