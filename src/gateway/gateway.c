@@ -173,6 +173,9 @@ static void close_cb(uv_handle_t *h)
 
 static void close_handles(struct gw *g)
 {
+    if (!g->handles)
+        return;
+    g->handles = false;
     uv_close((uv_handle_t *)&g->sigterm, close_cb);
     uv_close((uv_handle_t *)&g->sigint, close_cb);
     uv_close((uv_handle_t *)&g->sighup, close_cb);
@@ -239,6 +242,7 @@ static void on_sighup(uv_signal_t *h, int signo)
 
 static void start_signals(struct gw *g)
 {
+    g->handles = true;
     uv_signal_init(g->loop, &g->sigterm);
     uv_signal_init(g->loop, &g->sigint);
     uv_signal_init(g->loop, &g->sighup);

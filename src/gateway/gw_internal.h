@@ -25,6 +25,8 @@
 
 struct gw_call;
 struct gw_wsconn;
+struct gw_run;
+struct gw_waiter;
 
 struct gw {
     uv_loop_t *loop;
@@ -40,7 +42,8 @@ struct gw {
     int64_t started_ms;
     int exit_code;
     bool draining;
-    int signals; /* stop signals received */
+    int signals;  /* stop signals received */
+    bool handles; /* the signal and timer handles are initialised */
     uv_signal_t sigterm, sigint, sighup;
     uv_timer_t drain_timer;
     /* config reload */
@@ -51,6 +54,13 @@ struct gw {
     struct gw_call *calls;
     struct gw_wsconn *wsconns;
     uint64_t next_id;
+    /* WebSocket runs and agent.wait waiters (gw_rpc_run.c), the
+     * connections' housekeeping timer (gw_ws.c) */
+    struct gw_run *runs;
+    struct gw_waiter *waiters;
+    uv_timer_t ws_timer;
+    bool ws_timer_ready, ws_shut;
+    int64_t ws_last_tick;
 };
 
 /* gateway.c */

@@ -1,6 +1,8 @@
 # Helpers for tests that talk to tests/support/fake_upstream (source after
 # lib.sh): fu_start SCRIPT-JSON starts it and sets $FU_URL; fu_stop stops
-# it (and checks it exited cleanly); fu_req N EXPR prints a python
+# it (and checks it exited cleanly); with $FU_PORT set it reuses that
+# port (a running gateway keeps its baseUrl), and $FU_EVENTS names the
+# file for its peer_closed events; fu_req N EXPR prints a python
 # expression over the N-th logged request (r = that request: method,
 # path, headers, body); fu_count prints how many requests it saw.
 FU_BIN="${OC_SUPPORT_BIN:?}/fake_upstream"
@@ -33,7 +35,8 @@ fu_start() {
     rm -f "$T_ROOT/fu.port" "$FU_LOG"
     : >"$FU_LOG"
     "$FU_BIN" --script "$T_ROOT/fu.json" --log "$FU_LOG" \
-        --port-file "$T_ROOT/fu.port" 2>"$T_ROOT/fu.err" &
+        --port-file "$T_ROOT/fu.port" ${FU_PORT:+--port "$FU_PORT"} \
+        ${FU_EVENTS:+--events "$FU_EVENTS"} 2>"$T_ROOT/fu.err" &
     FU_PID=$!
     for _ in $(seq 200); do
         [ -s "$T_ROOT/fu.port" ] && break

@@ -5,7 +5,7 @@
  * one poll() loop, jansson), so a bug there cannot hide itself here.
  *
  *   fake_upstream --script FILE --log FILE [--port-file FILE] [--port N]
- *                 [--bind ADDR]
+ *                 [--bind ADDR] [--events FILE]
  *
  * Listens on ADDR (127.0.0.1, IPv4) port N (0: any free port), then writes
  * the port and a newline to --port-file atomically (tests wait for it).
@@ -27,6 +27,11 @@
  *    "raw_body":"<the body as a string>"}
  * Header names are lower-cased; repeated ones are joined with ", ". Bytes
  * that are not UTF-8 are logged one code point per byte (Latin-1).
+ *
+ * Events (--events): when a client goes away while its response is still
+ * being sent (it closed or reset the connection), one line is appended:
+ *   {"n":3,"event":"peer_closed","at_ms":<wall-clock ms>,"sent":<bytes>}
+ * so tests can check that cancelling upstream is prompt.
  *
  * Script: {"steps": [STEP...], "exit_after": N}. Requests are numbered
  * 1, 2, ... in the order they complete. Each takes the first unused step
@@ -124,7 +129,7 @@
 #define HEAD_MAX       ((size_t)64 << 10)
 #define BODY_MAX       ((size_t)16 << 20)
 #define CHUNK_LINE_MAX 4096 /* a chunk-size or trailer line */
-#define MAX_CONNS      256
+#define MAX_CONNS      2048 /* the gateway benchmark opens 1000 streams */
 #define LINGER_MS      1000
 
 enum cstate { ST_READ, ST_SEND, ST_LINGER, ST_DEAD };
@@ -159,6 +164,7 @@ struct server {
     json_t *script, *steps;
     bool *used;
     FILE *log;
+    FILE *events; /* --events, or NULL */
     struct conn **conns;
     size_t nconn;
     long nreq, finished, exit_after;
@@ -1274,6 +1280,23 @@ static void conn_close(struct server *s, struct conn *c)
     c->state = ST_DEAD;
 }
 
+/* The client left while we were still sending: note when. */
+static void peer_closed(struct server *s, struct conn *c)
+{
+    struct timespec ts;
+
+    if (s->events) {
+        clock_gettime(CLOCK_REALTIME, &ts);
+        fprintf(s->events,
+                "{\"n\":%ld,\"event\":\"peer_closed\",\"at_ms\":%lld,"
+                "\"sent\":%zu}\n",
+                c->n, (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
+                c->pos);
+        fflush(s->events);
+    }
+    conn_close(s, c);
+}
+
 static void conn_read(struct server *s, struct conn *c)
 {
     static char tmp[64 << 10];
@@ -1324,7 +1347,7 @@ static void conn_send(struct server *s, struct conn *c)
             if (n < 0 && (errno == EAGAIN || errno == EINTR))
                 return;
             if (n < 0) {
-                conn_close(s, c);
+                peer_closed(s, c);
                 return;
             }
             c->pos += (size_t)n;
@@ -1363,8 +1386,8 @@ static void conn_step(struct server *s, struct conn *c, short revents)
             conn_read(s, c);
         break;
     case ST_SEND:
-        if (revents & (POLLERR | POLLHUP))
-            conn_close(s, c);
+        if (revents & (POLLERR | POLLHUP | POLLRDHUP))
+            peer_closed(s, c);
         else
             conn_send(s, c);
         break;
@@ -1389,7 +1412,8 @@ static short conn_events(const struct conn *c, long long now, int *timeout)
         *timeout = t > INT_MAX ? INT_MAX : (int)t;
     if (c->state == ST_LINGER)
         return POLLIN;
-    return t > 0 ? 0 : POLLOUT;
+    /* sending: also learn at once when the client goes away */
+    return (short)(POLLRDHUP | (t > 0 ? 0 : POLLOUT));
 }
 
 static struct conn *conn_new(int fd)
@@ -1520,7 +1544,7 @@ static int serve(struct server *s)
 }
 
 struct opts {
-    const char *script, *log, *port_file, *bind;
+    const char *script, *log, *port_file, *bind, *events;
     long port;
 };
 
@@ -1550,6 +1574,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
             o->port_file = argv[i + 1];
         else if (!strcmp(argv[i], "--bind"))
             o->bind = argv[i + 1];
+        else if (!strcmp(argv[i], "--events"))
+            o->events = argv[i + 1];
         else if (strcmp(argv[i], "--port") != 0 ||
                  parse_port(argv[i + 1], &o->port))
             return -1;
@@ -1588,7 +1614,7 @@ static int start_listen(struct server *s, const struct opts *o)
     if (s->lfd < 0 ||
         setsockopt(s->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
         bind(s->lfd, (struct sockaddr *)&sa, sizeof(sa)) ||
-        listen(s->lfd, 64) ||
+        listen(s->lfd, 1024) ||
         getsockname(s->lfd, (struct sockaddr *)&sa, &len)) {
         fprintf(stderr, "fake_upstream: error: cannot listen on %s:%ld: %s\n",
                 o->bind, o->port, strerror(errno));
@@ -1608,6 +1634,8 @@ static void server_release(struct server *s)
         close(s->lfd);
     if (s->log)
         fclose(s->log);
+    if (s->events)
+        fclose(s->events);
     json_decref(s->script);
     free(s->used);
 }
@@ -1623,7 +1651,8 @@ int main(int argc, char **argv)
     s.conns = xcalloc(MAX_CONNS, sizeof(struct conn *));
     if (parse_args(argc, argv, &o)) {
         fprintf(stderr, "usage: fake_upstream --script FILE --log FILE "
-                        "[--port-file FILE] [--port N] [--bind ADDR]\n");
+                        "[--port-file FILE] [--port N] [--bind ADDR] "
+                        "[--events FILE]\n");
         goto out;
     }
     if (load_script(&s, o.script))
@@ -1633,6 +1662,12 @@ int main(int argc, char **argv)
     if (!s.log) {
         fprintf(stderr, "fake_upstream: error: cannot open '%s': %s\n", o.log,
                 strerror(errno));
+        goto out;
+    }
+    s.events = o.events ? fopen(o.events, "ae") : NULL;
+    if (o.events && !s.events) {
+        fprintf(stderr, "fake_upstream: error: cannot open '%s': %s\n",
+                o.events, strerror(errno));
         goto out;
     }
     setup_signals();
