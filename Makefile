@@ -2,7 +2,7 @@
 PREFIX ?= /usr/local
 FUZZ_TIME ?= 30
 
-.PHONY: all setup deps release test lint fuzz bench install clean
+.PHONY: all setup deps release run test lint fuzz bench install clean
 
 all: release
 
@@ -16,6 +16,10 @@ release:
 	cmake --preset release >/dev/null
 	cmake --build --preset release
 	@echo "built build/openclaw"
+
+# The gateway in the foreground on 127.0.0.1:18789 (scripts/run.sh).
+run:
+	@./scripts/run.sh
 
 test:
 	cmake --preset debug >/dev/null
