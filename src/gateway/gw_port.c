@@ -16,27 +16,41 @@
 #include "gateway/gw_internal.h"
 #include "base/banned.h"
 
+/* Split a /proc/net/tcp line: field 1 is "ADDR:PORT" (hex), field 3 the
+ * state (hex), field 9 the inode. */
+static bool parse_line(char *line, unsigned long *port, unsigned long *state,
+                       unsigned long *inode)
+{
+    char *f[10], *save = NULL, *tok, *colon;
+    int n = 0;
+
+    for (tok = strtok_r(line, " \t\n", &save); tok && n < 10;
+         tok = strtok_r(NULL, " \t\n", &save))
+        f[n++] = tok;
+    if (n < 10)
+        return false;
+    colon = strrchr(f[1], ':');
+    if (!colon)
+        return false;
+    *port = strtoul(colon + 1, NULL, 16);
+    *state = strtoul(f[3], NULL, 16);
+    *inode = strtoul(f[9], NULL, 10);
+    return true;
+}
+
 /* The inode of the listening socket on port in one /proc/net file. */
 static unsigned long listen_inode(const char *file, int port)
 {
     FILE *fp = fopen(file, "re");
-    char line[512], local[128];
-    unsigned long inode = 0, ino;
-    unsigned int lport, state;
-    char *colon;
+    char line[512];
+    unsigned long inode = 0, ino, lport, state;
 
     if (!fp)
         return 0;
-    while (!inode && fgets(line, sizeof(line), fp)) {
-        if (sscanf(line, " %*d: %127s %*s %x %*s %*s %*s %*d %*d %lu", local,
-                   &state, &ino) != 3)
-            continue;
-        colon = strrchr(local, ':');
-        if (!colon || sscanf(colon + 1, "%x", &lport) != 1)
-            continue;
-        if ((int)lport == port && state == 0x0A)
+    while (!inode && fgets(line, sizeof(line), fp))
+        if (parse_line(line, &lport, &state, &ino) &&
+            lport == (unsigned long)port && state == 0x0A)
             inode = ino;
-    }
     fclose(fp);
     return inode;
 }
