@@ -115,3 +115,5 @@ wait $up_pid 2>/dev/null || true
 
 echo "== parser throughput"
 "$root/$build/bench/bench_json5"
+
+"$root/bench/gateway.sh" "$build"

@@ -11,7 +11,7 @@ libjansson-dev libwslay-dev libedit-dev libbsd-dev libcmocka-dev \
 libhttp-parser-dev valgrind tmux curl ca-certificates"
 
 if [ "${1:-}" = bench ]; then
-    PKGS="$PKGS hyperfine"
+    PKGS="$PKGS hyperfine wrk nginx-light"
 fi
 
 missing=""

@@ -161,6 +161,28 @@ struct mark {
     struct cooldown_cfg cfg;
 };
 
+/* A success that would only move lastUsed forward by less than this is
+ * not written: a busy gateway would otherwise rewrite (and fsync) the
+ * store on every request. lastUsed only orders profiles round-robin, so a
+ * minute of slack changes nothing a user can see. */
+#define LAST_USED_SLACK_MS 60000
+
+static bool success_is_news(const struct auth_store *s, const struct mark *m,
+                            const struct usage_stats *st, int64_t now)
+{
+    const char *good = auth_store_last_good(s, m->provider);
+    int i;
+
+    if (!good || strcmp(good, m->id) != 0 || st->error_count ||
+        st->cooldown_until || st->disabled_until || st->last_failure_at ||
+        now - st->last_used >= LAST_USED_SLACK_MS || now < st->last_used)
+        return true;
+    for (i = 0; i < REASON_COUNT; i++)
+        if (st->failure_counts[i])
+            return true;
+    return false;
+}
+
 static int mark_fn(struct auth_store *s, void *arg, struct oc_err *err)
 {
     struct mark *m = arg;
@@ -171,6 +193,8 @@ static int mark_fn(struct auth_store *s, void *arg, struct oc_err *err)
     if (!auth_store_has(s, m->id))
         return 0; /* removed meanwhile: nothing to record */
     auth_store_stats(s, m->id, &st);
+    if (m->reason == REASON_NONE && !success_is_news(s, m, &st, now))
+        return 0;
     if (m->reason == REASON_NONE) {
         policy_mark_success(&st, now);
         auth_store_set_last_good(s, m->provider, m->id);

@@ -20,6 +20,7 @@
 #include "cli/agent_ctx.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/gwclient.h"
 #include "cli/lineedit.h"
 #include "cli/prompt.h"
 #include "json/jsonx.h"
@@ -206,8 +207,11 @@ static int chat(struct cli_ctx *ctx, struct agent_ctx *a)
 static int run_chat(struct cli_ctx *ctx)
 {
     struct agent_ctx a;
-    int rc = cli_agent_open(ctx, &a);
+    int rc;
 
+    if (cli_opt(ctx, "url"))
+        return gwc_chat(ctx); /* talk to a running gateway instead */
+    rc = cli_agent_open(ctx, &a);
     if (!rc)
         rc = chat(ctx, &a);
     cli_agent_close(&a);
@@ -221,6 +225,11 @@ static const struct cli_opt chat_opts[] = {
     {"model", 0, "<ref>", "Model for every turn (or use /model)"},
     {"thinking", 0, "<level>", "Thinking for every turn (or use /think)"},
     {"message", 0, "<text>", "Send this first"},
+    {"url", 0, "<ws://host:port>",
+     "Chat through a running gateway (WebSocket) instead of in-process"},
+    {"token", 0, "<token>", "With --url: the gateway token"},
+    {"password", 0, "<password>", "With --url: the gateway password"},
+    {"timeout", 0, "<ms>", "With --url: how long to wait for answers"},
     {NULL, 0, NULL, NULL},
 };
 

@@ -123,6 +123,8 @@ static const struct cli_cmd *const gw_subs[] = {
     &cmd_gateway_start,
     &cmd_gateway_stop,
     &cmd_gateway_restart,
+    &cmd_gateway_status,
+    &cmd_gateway_call,
     NULL,
 };
 

@@ -406,6 +406,13 @@ static int make_dirs(struct onboard *o, struct agent_ctx *a, bool quiet)
     return rc;
 }
 
+static bool install_daemon(const struct onboard *o)
+{
+    return cli_flag(o->ctx, "install-daemon") &&
+           !cli_flag(o->ctx, "skip-daemon") &&
+           !cli_flag(o->ctx, "no-install-daemon");
+}
+
 static void print_json(const struct onboard *o, json_t *raw)
 {
     json_t *g = jsonx_get_obj(raw, "gateway");
@@ -423,7 +430,7 @@ static void print_json(const struct onboard *o, json_t *raw)
         jsonx_get_str(jsonx_get_obj(g, "auth"), "mode")
             ? jsonx_get_str(jsonx_get_obj(g, "auth"), "mode")
             : "token",
-        "tailscaleMode", "off", "installDaemon", 0);
+        "tailscaleMode", "off", "installDaemon", install_daemon(o));
     if (o->profile_id)
         json_object_set_new(out, "authProfile", json_string(o->profile_id));
     if (o->model)
@@ -529,16 +536,6 @@ static int default_workspace(struct onboard *o)
     return 0;
 }
 
-static int daemon_flags(struct onboard *o)
-{
-    if (cli_flag(o->ctx, "install-daemon") &&
-        !cli_flag(o->ctx, "skip-daemon") &&
-        !cli_flag(o->ctx, "no-install-daemon"))
-        cli_warn("--install-daemon: installing the gateway as a service is "
-                 "not part of this version yet; nothing was installed");
-    return 0;
-}
-
 static int prepare(struct onboard *o)
 {
     int rc = cli_load_config(o->ctx, &o->cfg, CONFIG_APPLY_ENV);
@@ -597,9 +594,9 @@ static int run_onboard(struct cli_ctx *ctx)
                               ? "openrouter/anthropic/claude-opus-4.5"
                               : catalogue_default_model());
     if (!rc)
-        rc = daemon_flags(&o);
-    if (!rc)
         rc = write_all(&o);
+    if (!rc && install_daemon(&o))
+        rc = cli_gateway_install_daemon(ctx, cli_flag(ctx, "json"));
     onboard_release(&o);
     return rc;
 }
@@ -637,7 +634,8 @@ static const struct cli_opt onboard_opts[] = {
     {"gateway-token", 0, "<token>",
      "Gateway token (default: keep, or generate one)"},
     {"gateway-password", 0, "<password>", "Gateway password (password auth)"},
-    {"install-daemon", 0, NULL, "Install the gateway service (not yet here)"},
+    {"install-daemon", 0, NULL,
+     "Then install the gateway service (as `openclaw gateway install`)"},
     {"no-install-daemon", 0, NULL, "Do not install the gateway service"},
     {"skip-daemon", 0, NULL, "Same as --no-install-daemon"},
     {"daemon-runtime", 0, "<runtime>", "Accepted for compatibility"},

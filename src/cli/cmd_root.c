@@ -21,8 +21,9 @@ static const struct cli_opt root_opts[] = {
 };
 
 static const struct cli_cmd *const top[] = {
-    &cmd_agent,  &cmd_agents,  &cmd_chat,   &cmd_config,  &cmd_daemon,
-    &cmd_doctor, &cmd_gateway, &cmd_models, &cmd_onboard, NULL,
+    &cmd_agent,  &cmd_agents,  &cmd_chat,    &cmd_config,
+    &cmd_daemon, &cmd_doctor,  &cmd_gateway, &cmd_health,
+    &cmd_models, &cmd_onboard, NULL,
 };
 
 const struct cli_cmd cli_root = {

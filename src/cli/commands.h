@@ -16,6 +16,7 @@ extern const struct cli_cmd cmd_agent;
 extern const struct cli_cmd cmd_chat;
 extern const struct cli_cmd cmd_gateway;
 extern const struct cli_cmd cmd_daemon;
+extern const struct cli_cmd cmd_health;
 
 /* Parse ctx->cmd's options and positionals from argv into ctx; 0, or
  * CLI_USAGE after reporting the problem. */

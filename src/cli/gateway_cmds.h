@@ -14,5 +14,8 @@ extern const struct cli_cmd cmd_gateway_uninstall;
 extern const struct cli_cmd cmd_gateway_start;
 extern const struct cli_cmd cmd_gateway_stop;
 extern const struct cli_cmd cmd_gateway_restart;
+/* cmd_gateway_client.c */
+extern const struct cli_cmd cmd_gateway_status;
+extern const struct cli_cmd cmd_gateway_call;
 
 #endif

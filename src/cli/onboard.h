@@ -67,6 +67,12 @@ int onboard_cred_from_flags(struct onboard *o);
 /* "apiKey", "token", ... for --auth-choice and --json. */
 const char *onboard_auth_name(enum ob_auth a);
 
+/* `openclaw gateway install` with its defaults (port from the config
+ * onboarding just wrote); quiet: print nothing on stdout (onboard --json
+ * prints its own summary). Used by --install-daemon; defined in
+ * cmd_gateway_service.c. CLI_OK or CLI_FAIL after reporting. */
+int cli_gateway_install_daemon(struct cli_ctx *ctx, bool quiet);
+
 /* The interactive wizard: numbered menus, no-echo secrets. CLI_OK, or
  * CLI_FAIL when cancelled (nothing has been written). */
 int onboard_wizard(struct onboard *o);

@@ -46,6 +46,7 @@ struct gw_call {
     int64_t created;
     int tools; /* tool calls streamed so far */
     bool paused;
+    bool cancel; /* the client left: cancel the turn on the next pass */
 };
 
 /* ---- the list of calls ----------------------------------------------------
@@ -168,8 +169,21 @@ static void on_abort(void *arg)
         hs_release(c->req);
         c->req = NULL;
     }
-    if (c->turn)
-        turn_cancel(c->turn);
+    /* This may run inside the turn's own output callback (a write that
+     * dropped the client), where the transfer must not be torn down. */
+    c->cancel = true;
+    gw_defer(c->g);
+}
+
+void gw_calls_run_deferred(struct gw *g)
+{
+    struct gw_call *c;
+
+    for (c = g->calls; c; c = c->next)
+        if (c->cancel && c->turn) {
+            c->cancel = false;
+            turn_cancel(c->turn);
+        }
 }
 
 /* ---- the end ------------------------------------------------------------- */

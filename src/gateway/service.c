@@ -4,10 +4,13 @@
  * the dispatch to the systemd (service_systemd.c) and launchd
  * (service_launchd.c) steps.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 #ifdef __APPLE__
@@ -16,6 +19,7 @@
 
 #include "base/fsx.h"
 #include "base/path.h"
+#include "base/secret.h"
 #include "base/str.h"
 #include "base/xalloc.h"
 #include "gateway/service.h"
@@ -99,7 +103,7 @@ char *service_real_home(const struct oc_paths *p)
     return xstrdup(h && *h == '/' ? h : p->home);
 }
 
-static char *systemd_dir(const char *home)
+char *service_systemd_dir(const char *home)
 {
     const char *xdg = getenv("XDG_CONFIG_HOME");
 
@@ -110,17 +114,48 @@ static char *systemd_dir(const char *home)
 
 char *service_systemd_path(const char *home, const char *name)
 {
-    char *dir = systemd_dir(home), *p = path_join(dir, name);
+    char *dir = service_systemd_dir(home), *p = path_join(dir, name);
 
     free(dir);
     return p;
+}
+
+/* <unit_path>.d/ holds the user's drop-ins: never ours to touch. */
+void service_list_dropins(const char *unit_path, struct strlist *out)
+{
+    char *dir = xasprintf("%s.d", unit_path);
+    DIR *d = opendir(dir);
+    const struct dirent *e;
+    struct strlist found = STRLIST_INIT;
+    size_t i;
+
+    while (d && (e = readdir(d)))
+        if (e->d_name[0] != '.' && str_has_suffix(e->d_name, ".conf"))
+            strlist_pushf(&found, "%s/%s", dir, e->d_name);
+    if (d)
+        closedir(d);
+    strlist_sort(&found);
+    for (i = 0; i < found.n; i++)
+        strlist_push(out, found.v[i]);
+    strlist_release(&found);
+    free(dir);
+}
+
+const char *service_user_name(void)
+{
+    const struct passwd *pw = getpwuid(getuid());
+    const char *u = getenv("USER");
+
+    if (pw && pw->pw_name)
+        return pw->pw_name;
+    return u && *u ? u : "$USER";
 }
 
 /* ---- the context ----------------------------------------------------- */
 
 char *service_ctx_keep(struct service_ctx *c, char *s)
 {
-    if (c->nowned >= (int)(sizeof(c->owned) / sizeof(c->owned[0])))
+    if (c->nowned >= SERVICE_CTX_OWNED)
         BUG("service_ctx: too many strings");
     c->owned[c->nowned++] = s;
     return s;
@@ -153,6 +188,21 @@ static bool env_set(const char *name)
     return v && *v;
 }
 
+static void fill_monitor(struct service_ctx *c, const struct oc_paths *p)
+{
+    struct service_spec *s = &c->spec;
+    const char *base =
+        service_ctx_keep(c, service_monitor_unit_base(p->profile));
+
+    s->monitor_dir =
+        service_ctx_keep(c, path_join(p->state_dir, "auth-monitor"));
+    s->monitor_script =
+        service_ctx_keep(c, path_join(s->monitor_dir, "auth-monitor.sh"));
+    s->monitor_service = service_ctx_keep(c, xasprintf("%s.service", base));
+    s->monitor_timer = service_ctx_keep(c, xasprintf("%s.timer", base));
+    s->monitor_label = service_ctx_keep(c, service_monitor_label(p->profile));
+}
+
 static void fill_spec(struct service_ctx *c, const struct oc_paths *p)
 {
     struct service_spec *s = &c->spec;
@@ -171,13 +221,7 @@ static void fill_spec(struct service_ctx *c, const struct oc_paths *p)
     s->config_path = env_set("OPENCLAW_CONFIG_PATH") ? p->config_path : NULL;
     s->unit_name = service_ctx_keep(c, service_unit_name(p->profile));
     s->label = service_ctx_keep(c, service_label(p->profile));
-    s->monitor_script =
-        service_ctx_keep(c, path_join(p->state_dir, "auth-monitor.sh"));
-    s->monitor_service = service_ctx_keep(
-        c,
-        xasprintf("%s.service",
-                  service_ctx_keep(c, service_monitor_unit_base(p->profile))));
-    s->monitor_label = service_ctx_keep(c, service_monitor_label(p->profile));
+    fill_monitor(c, p);
 }
 
 int service_ctx_init(struct service_ctx *c, const struct service_request *q,
@@ -189,23 +233,25 @@ int service_ctx_init(struct service_ctx *c, const struct service_request *q,
     c->q = q;
     c->r = r;
     c->uid = (unsigned)getuid();
+    r->action = q->action;
     if (service_platform(&c->spec.platform, err))
         return OC_EINVAL;
     r->platform = c->spec.platform;
-    r->action = q->action;
     c->home = service_real_home(q->paths);
     fill_spec(c, q->paths);
     if (c->spec.platform == SERVICE_LAUNCHD) {
         c->dir = xasprintf("%s/Library/LaunchAgents", c->home);
+        c->domain = xasprintf("gui/%u", c->uid);
         name = c->spec.label;
         r->path = xasprintf("%s/%s.plist", c->dir, name);
     } else {
-        c->dir = systemd_dir(c->home);
+        c->dir = service_systemd_dir(c->home);
         name = c->spec.unit_name;
         r->path = path_join(c->dir, name);
     }
     r->name = xstrdup(name);
     r->existed = fsx_exists(r->path);
+    service_monitor_paths(c);
     return 0;
 }
 
@@ -217,6 +263,7 @@ void service_ctx_release(struct service_ctx *c)
         free(c->owned[i]);
     free(c->home);
     free(c->dir);
+    free(c->domain);
     memset(c, 0, sizeof(*c));
 }
 
@@ -235,6 +282,7 @@ void service_result_release(struct service_result *r)
     free(r->name);
     free(r->path);
     free(r->program);
+    free(r->diff_have);
     free(r->diff_want);
     free(r->error);
     strlist_release(&r->ran);
@@ -242,43 +290,130 @@ void service_result_release(struct service_result *r)
     strlist_release(&r->dropins);
     free(r->monitor.name);
     free(r->monitor.path);
+    free(r->monitor.service_path);
     free(r->monitor.script);
     free(r->monitor.conf);
     service_result_init(r);
 }
 
+int service_fail(struct service_result *r, const char *msg)
+{
+    char *m = xstrdup(msg);
+
+    free(r->error);
+    r->error = m;
+    r->ok = false;
+    return -1;
+}
+
 /* ---- files ----------------------------------------------------------- */
 
-int service_write_if_changed(const char *path, const char *text, bool *changed,
-                             struct oc_err *err)
+int service_put_file(const char *path, const char *text, unsigned mode,
+                     bool *changed, struct oc_err *err)
 {
     struct buf have;
     size_t n = strlen(text);
-    int rc = 0;
+    bool same;
 
     *changed = false;
     buf_init(&have, (size_t)4 << 20);
-    if (fsx_read_file(path, have.max, &have, NULL) == 0 && have.len == n &&
-        !memcmp(have.p, text, n)) {
-        buf_release(&have);
+    same = fsx_read_file(path, have.max, &have, NULL) == 0 && have.len == n &&
+           !memcmp(have.p, text, n);
+    buf_wipe_release(&have);
+    if (!same) {
+        if (fsx_write_atomic(path, text, n, err))
+            return -1;
+        *changed = true;
+    }
+    if (chmod(path, (mode_t)mode) != 0)
+        return oc_err_errno(err, OC_EIO, "cannot set the mode of %s", path);
+    return 0;
+}
+
+int service_remove_file(struct service_ctx *c, const char *path, bool *removed)
+{
+    char *msg;
+
+    *removed = false;
+    if (!path)
+        return 0;
+    if (unlink(path) == 0) {
+        *removed = true;
         return 0;
     }
-    buf_release(&have);
-    rc = fsx_write_atomic(path, text, n, err);
-    if (!rc)
-        *changed = true;
+    if (errno == ENOENT)
+        return 0;
+    msg = xasprintf("cannot remove %s: %s", path, strerror(errno));
+    service_fail(c->r, msg);
+    free(msg);
+    return -1;
+}
+
+/* The first line where have and want differ (1-based), and both lines. */
+static int first_diff(const char *have, const char *want, char **have_line,
+                      char **want_line)
+{
+    int line = 1;
+    const char *hs = have, *ws = want;
+
+    while (*have && *have == *want) {
+        if (*want == '\n') {
+            line++;
+            hs = have + 1;
+            ws = want + 1;
+        }
+        have++;
+        want++;
+    }
+    *have_line = xmemdupz(hs, strcspn(hs, "\n"));
+    *want_line = xmemdupz(ws, strcspn(ws, "\n"));
+    secret_redact_text(*have_line);
+    return line;
+}
+
+static int refuse_differs(struct service_ctx *c, const char *have,
+                          const char *want)
+{
+    struct service_result *r = c->r;
+    char *msg;
+
+    r->differs = true;
+    r->diff_line = first_diff(have, want, &r->diff_have, &r->diff_want);
+    msg = xasprintf("%s exists and differs from what this version writes "
+                    "(line %d: `%s`, this version writes `%s`); it was left "
+                    "as it is: pass --force to replace it%s",
+                    r->path, r->diff_line, r->diff_have, r->diff_want,
+                    c->spec.platform == SERVICE_SYSTEMD
+                        ? " (drop-ins in its .d/ directory are kept)"
+                        : "");
+    service_fail(r, msg);
+    free(msg);
+    return -1;
+}
+
+int service_put_definition(struct service_ctx *c, const char *text)
+{
+    struct service_result *r = c->r;
+    struct buf have;
+    struct oc_err err;
+    int rc = 0;
+
+    buf_init(&have, (size_t)4 << 20);
+    oc_err_clear(&err);
+    if (r->existed && !c->q->force) {
+        if (fsx_read_file(r->path, have.max, &have, &err))
+            rc = service_fail(r, oc_err_msg(&err));
+        else if (strlen(have.p) != have.len || strcmp(have.p, text) != 0)
+            rc = refuse_differs(c, have.p, text);
+    }
+    buf_wipe_release(&have);
+    if (!rc &&
+        service_put_file(r->path, text, SERVICE_DEF_MODE, &r->written, &err))
+        rc = service_fail(r, oc_err_msg(&err));
     return rc;
 }
 
 /* ---- dispatch -------------------------------------------------------- */
-
-static int fail(struct service_result *r, const char *msg)
-{
-    free(r->error);
-    r->error = xstrdup(msg);
-    r->ok = false;
-    return -1;
-}
 
 static int install(struct service_ctx *c)
 {
@@ -287,8 +422,8 @@ static int install(struct service_ctx *c)
     int rc;
 
     if (!*c->spec.program)
-        return fail(c->r, "cannot find the path of the running openclaw "
-                          "binary (/proc/self/exe)");
+        return service_fail(c->r, "cannot find the path of the running "
+                                  "openclaw binary (/proc/self/exe)");
     c->r->program = xstrdup(c->spec.program);
     c->r->port = c->spec.port;
     oc_err_clear(&err);
@@ -296,7 +431,7 @@ static int install(struct service_ctx *c)
                ? service_gen_plist(&c->spec, &err)
                : service_gen_unit(&c->spec, &err);
     if (!text)
-        return fail(c->r, oc_err_msg(&err));
+        return service_fail(c->r, oc_err_msg(&err));
     rc = c->spec.platform == SERVICE_LAUNCHD ? service_launchd_install(c, text)
                                              : service_systemd_install(c, text);
     free(text);
@@ -306,6 +441,7 @@ static int install(struct service_ctx *c)
 static int dispatch(struct service_ctx *c)
 {
     bool launchd = c->spec.platform == SERVICE_LAUNCHD;
+    char *msg;
 
     switch (c->q->action) {
     case SERVICE_INSTALL:
@@ -317,11 +453,10 @@ static int dispatch(struct service_ctx *c)
         break;
     }
     if (!c->r->existed) {
-        char *msg = xasprintf("the gateway service is not installed (%s "
-                              "does not exist); run `openclaw gateway "
-                              "install` first",
-                              c->r->path);
-        fail(c->r, msg);
+        msg = xasprintf("the gateway service is not installed (%s does not "
+                        "exist); run `openclaw gateway install` first",
+                        c->r->path);
+        service_fail(c->r, msg);
         free(msg);
         return -1;
     }
@@ -337,8 +472,8 @@ int service_run(const struct service_request *q, struct service_result *r)
     service_result_init(r);
     oc_err_clear(&err);
     if (service_ctx_init(&c, q, r, &err)) {
-        r->action = q->action;
-        return fail(r, oc_err_msg(&err));
+        service_ctx_release(&c);
+        return service_fail(r, oc_err_msg(&err));
     }
     r->ok = true;
     rc = dispatch(&c);

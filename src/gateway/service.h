@@ -12,8 +12,10 @@
  *
  * The generators (service_gen_*) are pure: spec in, text out. Everything
  * that touches the system (files, systemctl, launchctl, loginctl) is in
- * service_install/uninstall/control/describe; children run from an argv
- * (never a shell) with a deadline, so nothing here can hang.
+ * service_run and service_describe; children run from an argv (never a
+ * shell) with a deadline, so nothing here can hang. The platform files
+ * are service_systemd.c and service_launchd.c, the monitor's files
+ * service_monitor.c, the description service_describe.c.
  */
 #ifndef OC_GATEWAY_SERVICE_H
 #define OC_GATEWAY_SERVICE_H
@@ -63,9 +65,11 @@ struct service_spec {
     const char *config_path;     /* OPENCLAW_CONFIG_PATH to set, or NULL */
     const char *unit_name;       /* systemd unit name */
     const char *label;           /* launchd label */
-    const char *monitor_script;  /* <state>/auth-monitor.sh */
+    const char *monitor_dir;     /* <state>/auth-monitor (0700) */
+    const char *monitor_script;  /* <monitor_dir>/auth-monitor.sh */
     const char *monitor_service; /* "openclaw-auth-monitor[-p].service" */
-    const char *monitor_label;
+    const char *monitor_timer;   /* "openclaw-auth-monitor[-p].timer" */
+    const char *monitor_label;   /* "ai.openclaw.auth-monitor[.p]" */
 };
 
 /* The minimal PATH for the service: the program's directory, then the
@@ -89,8 +93,9 @@ char *service_gen_monitor_plist(const struct service_spec *s,
 char *service_gen_monitor_script(const struct service_spec *s,
                                  struct oc_err *err);
 /* auth-monitor.conf: the notify command (NULL or "": a commented-out
- * example, so OPENCLAW_AUTH_NOTIFY_COMMAND from the environment works). */
-char *service_gen_monitor_conf(const char *notify_command);
+ * example, so OPENCLAW_AUTH_NOTIFY_COMMAND from the environment works);
+ * NULL with err set when it has a control character. */
+char *service_gen_monitor_conf(const char *notify_command, struct oc_err *err);
 
 /* One argument as systemd's ExecStart= reads it back ('%' and '$'
  * doubled; quoted with C escapes when it has blanks, quotes, backslashes
@@ -121,19 +126,22 @@ struct service_request {
     bool restart;       /* install: restart even when the file is unchanged
                            (the config changed) */
     bool auth_monitor;  /* install: also the monitor; uninstall: only it */
-    const char *notify; /* install: the notify command; NULL keeps it */
+    const char *notify; /* install: the notify command ("" clears it);
+                           NULL keeps the one configured */
 };
 
 /* The monitor's part of a result (install and uninstall). */
 struct service_monitor_result {
-    bool requested;
-    char *name;      /* the timer unit or the launchd label */
-    char *path;      /* the timer unit or the plist */
-    char *script;    /* <state>/auth-monitor.sh */
-    char *conf;      /* <state>/auth-monitor.conf */
-    bool changed;    /* a file was written or removed */
-    bool enabled;    /* install: the timer is enabled and started */
-    bool has_notify; /* install: a notify command is configured */
+    bool requested;     /* install --auth-monitor, or uninstall found it */
+    char *name;         /* the timer unit or the launchd label */
+    char *path;         /* the timer unit or the plist */
+    char *service_path; /* systemd: the .service the timer runs; else NULL */
+    char *script;       /* <state>/auth-monitor/auth-monitor.sh */
+    char *conf;         /* <state>/auth-monitor/auth-monitor.conf */
+    bool existed;       /* its timer/plist was there before */
+    bool changed;       /* a file was written or removed */
+    bool enabled;       /* install: the timer/agent is enabled and loaded */
+    bool has_notify;    /* install: a notify command is configured */
 };
 
 /*
@@ -153,11 +161,13 @@ struct service_result {
     bool written;           /* install: the definition was (re)written */
     bool differs;           /* install: it differs and --force was not given */
     int diff_line;          /* ... first differing line (1-based) */
+    char *diff_have;        /* ... that line as it is (credentials masked) */
     char *diff_want;        /* ... and what this version would write there */
     bool removed;           /* uninstall: the definition was removed */
     bool reachable;         /* the service manager answered */
     bool enabled;           /* install: enabled at login/boot */
     bool started;           /* install/start/restart: (re)started */
+    bool restarted;         /* ... by a restart of a running one */
     bool stopped;           /* uninstall/stop */
     char *error;            /* one line, or NULL */
     struct strlist ran;     /* commands run, in order, display form */
@@ -172,7 +182,9 @@ const char *service_action_name(enum service_action a);
 
 /*
  * Run q->action. Returns 0 when r->ok, else -1 (r->error says why; the
- * rest of r says what happened before). Never prompts.
+ * rest of r says what happened before). Never prompts. Uninstall of
+ * something that is not installed is a success that changed nothing;
+ * start/stop/restart of it is an error.
  */
 int service_run(const struct service_request *q, struct service_result *r);
 
@@ -204,17 +216,20 @@ struct service_info {
     struct strlist logs;    /* how to read the logs: a journalctl command
                                (systemd) or the log files (launchd) */
     struct strlist secrets; /* "KEY (line N)" for every secret baked into
-                               the definition (values are never kept) */
+                               the definition, "KEY (<drop-in> line N)" for
+                               one in a drop-in (values are never kept) */
     struct strlist dropins; /* systemd drop-ins (<unit>.d/NAME.conf) */
     bool monitor_installed; /* the auth monitor's timer/plist exists */
-    char *monitor_path;
+    char *monitor_path;     /* its timer/plist (whether or not it exists) */
 };
 
 /*
  * Describe the gateway service of p's profile. Asks the service manager
- * with a 5-second deadline per call; returns 0 (what could not be learnt
- * is left unknown, with manager_error saying why), or OC_EINVAL for a bad
- * OPENCLAW_SERVICE_PLATFORM. Release out with service_info_release.
+ * (one call, 5-second deadline) only when the definition exists; returns
+ * 0 (what could not be learnt is left unknown, with manager_error saying
+ * why), or OC_EINVAL for a bad OPENCLAW_SERVICE_PLATFORM. out is
+ * initialised here; release it with service_info_release (also after an
+ * error).
  */
 int service_describe(const struct oc_paths *p, struct service_info *out,
                      struct oc_err *err);

@@ -58,35 +58,45 @@ static const struct {
 };
 
 static struct crypto_api api;
+static const char *soname = CRYPTO_LIBRARY;
 static int loaded; /* 1 ok, -1 failed; written once under `once` */
 static char failure[512];
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void load(void)
 {
-    void *h = dlopen("libcrypto.so.3", RTLD_NOW | RTLD_LOCAL);
+    void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
     void *sym;
     size_t i;
 
+    loaded = -1;
     if (!h) {
         snprintf(failure, sizeof(failure),
-                 "cannot load libcrypto.so.3: %s; install libssl3", dlerror());
-        loaded = -1;
+                 "cannot load %s (%s); install OpenSSL 3: on Debian, libssl3",
+                 soname, dlerror());
         return;
     }
     for (i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++) {
         sym = dlsym(h, symbols[i].name);
         if (!sym) {
             snprintf(failure, sizeof(failure),
-                     "libcrypto.so.3 lacks %s; install libssl3 (OpenSSL 3)",
-                     symbols[i].name);
-            loaded = -1;
+                     "%s lacks %s; install OpenSSL 3: on Debian, libssl3",
+                     soname, symbols[i].name);
+            dlclose(h);
             return;
         }
         /* object pointer to function pointer, the way POSIX allows */
         memcpy((char *)&api + symbols[i].off, &sym, sizeof(sym));
     }
     loaded = 1;
+}
+
+int crypto_use_library(const char *name)
+{
+    if (loaded)
+        return OC_EPERM;
+    soname = name;
+    return 0;
 }
 
 int crypto_load(struct oc_err *err)

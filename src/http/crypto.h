@@ -18,12 +18,22 @@
 #define CRYPTO_ED25519_PUB 32
 #define CRYPTO_ED25519_SIG 64
 
+#define CRYPTO_LIBRARY "libcrypto.so.3"
+
 /*
  * Can libcrypto be used? 0, or OC_EIO with err saying why ("cannot load
- * libcrypto.so.3: ...; install libssl3"). Every function below fails the
- * same way when it cannot.
+ * libcrypto.so.3 (...); install OpenSSL 3: on Debian, libssl3"). Every
+ * function below fails the same way when it cannot (crypto_random falls
+ * back to the kernel instead). The answer is kept for the process.
  */
 int crypto_load(struct oc_err *err);
+
+/*
+ * For tests: load soname instead of CRYPTO_LIBRARY (say, one that does not
+ * exist, to see the failures). Only before the first use of any function
+ * here; OC_EPERM afterwards. Not thread-safe.
+ */
+int crypto_use_library(const char *soname);
 
 /* Digests of p[0..n): 0, or OC_EIO. */
 int crypto_sha1(const void *p, size_t n, unsigned char out[CRYPTO_SHA1_LEN],

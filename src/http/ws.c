@@ -21,7 +21,7 @@
 #include "http/ws.h"
 #include "base/banned.h"
 
-#define WS_GUID         "258EAFA5-E914-47DA-95CA-C5AB0DC11B85"
+#define WS_GUID         "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 #define CTL_MAX         125
 #define REASON_MAX      123
 #define CLOSE_SLACK     256        /* room for one close frame past the cap */
@@ -281,7 +281,7 @@ static size_t frame_size(const struct ws *ws, size_t n)
 
 static bool fits(const struct ws *ws, size_t n)
 {
-    return n <= ws->cfg.max_queued &&
+    return n <= ws->cfg.max_queued && ws->out.len <= ws->cfg.max_queued &&
            frame_size(ws, n) <= ws->cfg.max_queued - ws->out.len;
 }
 
@@ -457,7 +457,8 @@ static int data_start(struct ws *ws, const struct wslay_frame_iocb *io)
     }
     if (io->payload_length > ws->cfg.max_frame)
         return fail(ws, 1009, "frame too big");
-    if (io->payload_length > ws->cfg.max_message - ws->msg.len)
+    if (ws->msg.len > ws->cfg.max_message ||
+        io->payload_length > ws->cfg.max_message - ws->msg.len)
         return fail(ws, 1009, "message too big");
     return 0;
 }
@@ -614,6 +615,26 @@ int ws_feed(struct ws *ws, const void *p, size_t n)
 
 /* ---- lifecycle and queries ---- */
 
+void ws_set_config(struct ws *ws, const struct ws_config *cfg)
+{
+    static const struct ws_config none;
+
+    if (!cfg)
+        cfg = &none;
+    ws->cfg.max_frame = cfg->max_frame ? cfg->max_frame : WS_DEFAULT_MAX_FRAME;
+    ws->cfg.max_message =
+        cfg->max_message ? cfg->max_message : WS_DEFAULT_MAX_MESSAGE;
+    ws->cfg.max_queued =
+        cfg->max_queued ? cfg->max_queued : WS_DEFAULT_MAX_QUEUED;
+    /* never below what is held already, so a queued byte is never lost;
+     * fits() and data_start() keep new bytes within the new limits */
+    ws->msg.max =
+        ws->cfg.max_message > ws->msg.len ? ws->cfg.max_message : ws->msg.len;
+    ws->out.max = st_add(ws->cfg.max_queued > ws->out.len ? ws->cfg.max_queued
+                                                          : ws->out.len,
+                         CLOSE_SLACK);
+}
+
 struct ws *ws_new(bool client, const struct ws_config *cfg,
                   const struct ws_callbacks *cb, void *arg)
 {
@@ -623,18 +644,11 @@ struct ws *ws_new(bool client, const struct ws_config *cfg,
     if (!cb->write)
         BUG("ws_new without a write callback");
     ws->client = client;
-    if (cfg)
-        ws->cfg = *cfg;
-    if (!ws->cfg.max_frame)
-        ws->cfg.max_frame = WS_DEFAULT_MAX_FRAME;
-    if (!ws->cfg.max_message)
-        ws->cfg.max_message = WS_DEFAULT_MAX_MESSAGE;
-    if (!ws->cfg.max_queued)
-        ws->cfg.max_queued = WS_DEFAULT_MAX_QUEUED;
     ws->cb = *cb;
     ws->arg = arg;
-    buf_init(&ws->msg, ws->cfg.max_message);
-    buf_init(&ws->out, st_add(ws->cfg.max_queued, CLOSE_SLACK));
+    buf_init(&ws->msg, 0);
+    buf_init(&ws->out, 0);
+    ws_set_config(ws, cfg);
     if (wslay_frame_context_init(&ws->fr, &wire, ws) != 0)
         die("out of memory");
     return ws;

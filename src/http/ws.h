@@ -109,8 +109,13 @@ size_t ws_handshake_response(const char *accept, char *out, size_t outsz);
 
 /* ---- a session ---- */
 
-#define WS_DEFAULT_MAX_FRAME   ((size_t)1 << 20)  /* 1 MiB */
+/*
+ * OpenClaw's own limits (its hello-ok policy: maxPayload, maxBufferedBytes).
+ * Node's ws library sends each message as one frame, so the frame limit
+ * defaults to the message limit.
+ */
 #define WS_DEFAULT_MAX_MESSAGE ((size_t)25 << 20) /* 25 MiB */
+#define WS_DEFAULT_MAX_FRAME   WS_DEFAULT_MAX_MESSAGE
 #define WS_DEFAULT_MAX_QUEUED  ((size_t)50 << 20) /* 50 MiB */
 
 /* Limits; a zero member takes its default. */
@@ -162,6 +167,14 @@ struct ws *ws_new(bool client, const struct ws_config *cfg,
                   const struct ws_callbacks *cb, void *arg);
 /* Free the session and anything still queued; no callback runs. NULL ok. */
 void ws_free(struct ws *ws);
+
+/*
+ * Change the limits (zero members take their defaults), say to raise them
+ * once a peer has authenticated. They apply to frames that start and bytes
+ * queued from now on; a message being assembled that is already past a
+ * lowered max_message fails with 1009 when more of it arrives.
+ */
+void ws_set_config(struct ws *ws, const struct ws_config *cfg);
 
 /*
  * Bytes from the transport, split anywhere. Runs the callbacks for what

@@ -9,6 +9,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +42,7 @@ struct wsc {
     struct msg *head, *tail;
     volatile sig_atomic_t *intr;
     bool we_failed; /* we closed on a protocol error of the server */
+    bool discard;   /* closing: drop messages instead of queueing them */
     uint16_t close_code;
     char close_reason[128];
     struct oc_err io_err; /* why the last write failed */
@@ -109,8 +112,8 @@ static int url_parse(const char *s, struct url *u, struct oc_err *err)
     memset(u, 0, sizeof(*u));
     if (strncasecmp(s, "wss://", 6) == 0)
         return oc_err_set(err, OC_EINVAL,
-                          "wss:// is not supported; use an SSH tunnel or "
-                          "ws:// on loopback");
+                          "wss:// is not supported; use an SSH tunnel or a "
+                          "TLS terminator and a ws:// URL");
     if (strncasecmp(s, "ws://", 5) != 0)
         return oc_err_set(err, OC_EINVAL, "'%s' is not a ws:// URL", s);
     for (i = 0; s[i]; i++)
@@ -147,26 +150,53 @@ static long remaining(int64_t deadline)
     return left > 0 ? (long)left : 0;
 }
 
-/* Wait for events on fd until deadline (< 0: none): 0 ready, OC_ETIMEDOUT,
- * WSC_EINTR (a signal arrived and intr says to stop), or OC_EIO. */
-static int wait_fd(int fd, short events, int64_t deadline, bool intr)
+/* One ppoll for events on fd until deadline (< 0: none), with the signal
+ * mask (NULL: the current one): 0 ready, OC_ETIMEDOUT, WSC_EINTR, OC_EIO. */
+static int poll_once(int fd, short events, int64_t deadline,
+                     const sigset_t *mask)
 {
     struct pollfd pfd = {fd, events, 0};
-    long ms;
-    int n;
+    long ms = remaining(deadline);
+    struct timespec ts = {ms / 1000, ms % 1000 * 1000000L};
+    int n = ppoll(&pfd, 1, ms < 0 ? NULL : &ts, mask);
 
-    for (;;) {
-        ms = remaining(deadline);
-        n = poll(&pfd, 1, ms > 0x7fffffffL ? 0x7fffffff : (int)ms);
-        if (n > 0)
-            return 0;
-        if (n == 0)
-            return OC_ETIMEDOUT;
-        if (errno != EINTR)
-            return OC_EIO;
-        if (intr)
-            return WSC_EINTR;
-    }
+    if (n > 0)
+        return 0;
+    if (n == 0)
+        return OC_ETIMEDOUT;
+    return errno == EINTR ? WSC_EINTR : OC_EIO;
+}
+
+/* Wait for events on fd until deadline, through signals. */
+static int wait_fd(int fd, short events, int64_t deadline)
+{
+    int rc;
+
+    while ((rc = poll_once(fd, events, deadline, NULL)) == WSC_EINTR)
+        ;
+    return rc;
+}
+
+/*
+ * Wait until the socket is readable: 0, OC_ETIMEDOUT, OC_EIO or WSC_EINTR.
+ * With an interrupt flag, only the flag stops the wait, and signals stay
+ * blocked except inside ppoll, so a handler that sets it after we looked
+ * still wakes us. Without one, any signal handler does.
+ */
+static int wait_readable(const struct wsc *c, int64_t deadline)
+{
+    sigset_t all, old;
+    int rc;
+
+    if (!c->intr)
+        return poll_once(c->fd, POLLIN, deadline, NULL);
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    do {
+        rc = *c->intr ? WSC_EINTR : poll_once(c->fd, POLLIN, deadline, &old);
+    } while (rc == WSC_EINTR && !*c->intr);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return rc;
 }
 
 static int send_all(int fd, const char *p, size_t n, int64_t deadline,
@@ -184,7 +214,7 @@ static int send_all(int fd, const char *p, size_t n, int64_t deadline,
         }
         if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
             return oc_err_errno(err, OC_EIO, "cannot send to the server");
-        rc = wait_fd(fd, POLLOUT, deadline, false);
+        rc = wait_fd(fd, POLLOUT, deadline);
         if (rc == OC_ETIMEDOUT)
             return oc_err_set(err, rc, "timed out sending to the server");
         if (rc)
@@ -195,30 +225,40 @@ static int send_all(int fd, const char *p, size_t n, int64_t deadline,
 
 /* ---- connecting ---- */
 
+/* Wait for a non-blocking connect to finish: 0, or the errno it failed
+ * with (ETIMEDOUT at the deadline). */
+static int connect_wait(int fd, int64_t deadline)
+{
+    int rc = wait_fd(fd, POLLOUT, deadline), soerr = 0;
+    socklen_t len = sizeof(soerr);
+
+    if (rc == OC_ETIMEDOUT)
+        return ETIMEDOUT;
+    if (rc)
+        return errno;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0)
+        return errno;
+    return soerr;
+}
+
+/* Connect to one address: 0 with *fdp, OC_ETIMEDOUT, or OC_EIO with errno
+ * saying why. */
 static int connect_one(const struct addrinfo *ai, int64_t deadline, int *fdp)
 {
-    int fd, rc, soerr = 0, one = 1;
-    socklen_t len = sizeof(soerr);
+    int fd, e = 0, one = 1;
 
     fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
                 ai->ai_protocol);
     if (fd < 0)
         return OC_EIO;
-    if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
-        if (errno != EINPROGRESS) {
-            rc = errno;
-            close(fd);
-            errno = rc;
-            return OC_EIO;
-        }
-        rc = wait_fd(fd, POLLOUT, deadline, false);
-        if (!rc && getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0)
-            soerr = errno;
-        if (rc || soerr) {
-            close(fd);
-            errno = soerr ? soerr : ETIMEDOUT;
-            return rc == OC_ETIMEDOUT ? rc : OC_EIO;
-        }
+    /* interrupted, a non-blocking connect goes on in the background */
+    if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0)
+        e = errno == EINPROGRESS || errno == EINTR ? connect_wait(fd, deadline)
+                                                   : errno;
+    if (e) {
+        close(fd);
+        errno = e;
+        return e == ETIMEDOUT ? OC_ETIMEDOUT : OC_EIO;
     }
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     *fdp = fd;
@@ -270,7 +310,7 @@ static int read_head(int fd, struct buf *b, int64_t deadline, size_t *head,
             *head = (size_t)(end - b->p) + 4;
             return 0;
         }
-        rc = wait_fd(fd, POLLIN, deadline, false);
+        rc = wait_fd(fd, POLLIN, deadline);
         if (rc == OC_ETIMEDOUT)
             return oc_err_set(err, rc,
                               "timed out waiting for the "
@@ -292,7 +332,7 @@ static int read_head(int fd, struct buf *b, int64_t deadline, size_t *head,
 }
 
 struct head_fields {
-    const char *upgrade, *connection, *accept, *extensions;
+    const char *upgrade, *connection, *accept, *extensions, *protocol;
 };
 
 static void head_pick(struct head_fields *f, const char *name, const char *v)
@@ -305,6 +345,8 @@ static void head_pick(struct head_fields *f, const char *name, const char *v)
         f->accept = v;
     else if (strcasecmp(name, "sec-websocket-extensions") == 0)
         f->extensions = v;
+    else if (strcasecmp(name, "sec-websocket-protocol") == 0)
+        f->protocol = v;
 }
 
 /* NUL-terminate each field line in place and pick the fields we check. */
@@ -348,7 +390,8 @@ static int check_head(char *p, const char *key, struct oc_err *err)
     const char *s;
 
     status_line(p, status, sizeof(status));
-    if (strncmp(p, "HTTP/1.", 7) != 0 || !p[7] || p[8] != ' ')
+    if (strncmp(p, "HTTP/1.", 7) != 0 || p[7] < '0' || p[7] > '9' ||
+        p[8] != ' ')
         return oc_err_set(err, OC_EPARSE, "not an HTTP response: '%s'", status);
     s = p + 9;
     if (strncmp(s, "101", 3) != 0 || (s[3] != ' ' && s[3] != '\r'))
@@ -356,10 +399,10 @@ static int check_head(char *p, const char *key, struct oc_err *err)
                           "the server refused the WebSocket upgrade: %s",
                           status);
     head_scan(p, &f);
-    if (f.extensions)
+    if (f.extensions || f.protocol)
         return oc_err_set(err, OC_EPARSE,
-                          "the server chose an extension "
-                          "we did not offer");
+                          "the server chose an %s we did not offer",
+                          f.extensions ? "extension" : "subprotocol");
     return ws_handshake_verify(key, f.upgrade, f.connection, f.accept, err);
 }
 
@@ -377,7 +420,7 @@ static int handshake(struct wsc *c, const struct url *u, int64_t deadline,
     buf_addf(&req,
              "GET %s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\n"
              "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
-             "Sec-WebSocket-Version: 13\r\nUser-Agent: openclaw/%s\r\n\r\n",
+             "Sec-WebSocket-Version: 13\r\nUser-Agent: openclaw-c/%s\r\n\r\n",
              u->target, u->authority, key, OC_VERSION);
     rc = send_all(c->fd, req.p, req.len, deadline, err);
     buf_release(&req);
@@ -397,8 +440,11 @@ static int handshake(struct wsc *c, const struct url *u, int64_t deadline,
 static void on_text(void *arg, const char *p, size_t n)
 {
     struct wsc *c = arg;
-    struct msg *m = xmalloc(st_add(sizeof(*m), st_add(n, 1)));
+    struct msg *m;
 
+    if (c->discard)
+        return;
+    m = xmalloc(st_add(sizeof(*m), st_add(n, 1)));
     m->next = NULL;
     m->len = n;
     memcpy(m->data, p, n);
@@ -485,6 +531,8 @@ int wsc_send_text(struct wsc *c, const char *p, size_t n, struct oc_err *err)
     rc = ws_send_text(c->ws, p, n);
     if (rc == OC_EINVAL)
         return oc_err_set(err, rc, "the message is not valid UTF-8");
+    if (rc == OC_ETOOBIG)
+        return oc_err_set(err, rc, "the message is too big (%zu bytes)", n);
     if (rc)
         return oc_err_set(err, rc, "cannot send the message");
     if (ws_flush(c->ws)) {
@@ -540,9 +588,7 @@ int wsc_recv_text(struct wsc *c, char **out, size_t *len, long timeout_ms,
         }
         if (ws_closed(c->ws))
             return closed_error(c, err);
-        if (c->intr && *c->intr)
-            return oc_err_set(err, WSC_EINTR, "interrupted");
-        rc = wait_fd(c->fd, POLLIN, deadline, true);
+        rc = wait_readable(c, deadline);
         if (rc == OC_ETIMEDOUT)
             return oc_err_set(err, rc, "timed out waiting for the server");
         if (rc == WSC_EINTR)
@@ -576,27 +622,34 @@ uint16_t wsc_close_code(const struct wsc *c, const char **reason)
     return ws_closed(c->ws) ? c->close_code : 0;
 }
 
-void wsc_close(struct wsc *c)
+static void drop_messages(struct wsc *c)
 {
-    int64_t deadline;
     struct msg *m;
 
-    if (!c)
-        return;
-    if (!ws_closed(c->ws)) {
-        deadline =
-            clock_mono_ms() +
-            (c->io_timeout < CLOSE_WAIT_MS ? c->io_timeout : CLOSE_WAIT_MS);
-        ws_close(c->ws, 1000, NULL);
-        ws_flush(c->ws);
-        while (!ws_closed(c->ws) &&
-               wait_fd(c->fd, POLLIN, deadline, false) == 0 &&
-               pump(c, NULL) == 0)
-            ;
-    }
     while ((m = c->head) != NULL) {
         c->head = m->next;
         free(m);
+    }
+    c->tail = NULL;
+}
+
+void wsc_close(struct wsc *c)
+{
+    int64_t deadline;
+
+    if (!c)
+        return;
+    drop_messages(c);
+    c->discard = true; /* what still arrives is not wanted */
+    if (!ws_closed(c->ws)) {
+        if (c->io_timeout > CLOSE_WAIT_MS)
+            c->io_timeout = CLOSE_WAIT_MS;
+        deadline = clock_mono_ms() + c->io_timeout;
+        ws_close(c->ws, 1000, NULL);
+        ws_flush(c->ws);
+        while (!ws_closed(c->ws) && wait_fd(c->fd, POLLIN, deadline) == 0 &&
+               pump(c, NULL) == 0)
+            ;
     }
     ws_free(c->ws);
     close(c->fd);

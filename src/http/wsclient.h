@@ -2,7 +2,7 @@
  * A blocking WebSocket client for CLI commands that talk to the gateway
  * (`gateway call`, `health`, `chat --url`): connect to ws://host:port/path,
  * send text messages, wait for the next one. Plain TCP only; wss:// is
- * refused (use an SSH tunnel, or ws:// on loopback). Pings are answered
+ * refused (use an SSH tunnel or a TLS terminator). Pings are answered
  * while waiting. One thread per client.
  */
 #ifndef OC_HTTP_WSCLIENT_H
@@ -32,14 +32,16 @@ struct wsc;
  * client, or NULL with err: OC_EINVAL for a bad or wss:// URL, OC_EIO when the
  * connection failed or the server answered something other than 101 (the
  * message quotes its status line, e.g. "HTTP/1.1 401 Unauthorized"), OC_EPARSE
- * for a malformed 101, OC_ETIMEDOUT.
+ * for a malformed 101 (a wrong Sec-WebSocket-Accept, an extension or a
+ * subprotocol we did not ask for), OC_ETIMEDOUT. Signals do not cut it short.
  */
 struct wsc *wsc_connect(const char *url, long timeout_ms, struct oc_err *err);
 
 /*
  * Send one text message (UTF-8), waiting until the kernel has taken all
  * of it; signals do not cut a frame short. 0; OC_EINVAL (not UTF-8),
- * WSC_ECLOSED, OC_EIO, OC_ETIMEDOUT.
+ * OC_ETOOBIG (over 50 MiB), WSC_ECLOSED, OC_EIO, or
+ * OC_ETIMEDOUT (the session is then over: a frame was cut short).
  */
 int wsc_send_text(struct wsc *c, const char *p, size_t n, struct oc_err *err);
 
@@ -49,10 +51,10 @@ int wsc_send_text(struct wsc *c, const char *p, size_t n, struct oc_err *err);
  * arrived; < 0: no limit), answering pings. Otherwise:
  *   OC_ETIMEDOUT  nothing complete arrived in time (the client stays
  *                 usable);
- *   WSC_EINTR     a signal handler ran while waiting (install SIGINT's
- *                 handler without SA_RESTART, or also pass a flag to
- *                 wsc_set_interrupt); the client stays usable, so a REPL
- *                 can send chat.abort;
+ *   WSC_EINTR     with an interrupt flag (wsc_set_interrupt), the flag
+ *                 is set; without one, any signal handler ran while
+ *                 waiting. The client stays usable, so a REPL can send
+ *                 chat.abort;
  *   WSC_ECLOSED   the peer closed the session or broke the protocol; err
  *                 says how ("closed by the server: 1008 unauthorized");
  *                 see also wsc_close_code;
@@ -63,9 +65,11 @@ int wsc_recv_text(struct wsc *c, char **out, size_t *len, long timeout_ms,
                   struct oc_err *err);
 
 /*
- * A flag that a signal handler sets: when non-zero, wsc_recv_text returns
- * WSC_EINTR instead of waiting (it closes the window between checking for
- * a signal and sleeping in poll). The caller resets it. NULL: none.
+ * A flag that a signal handler sets (Ctrl-C): while non-zero,
+ * wsc_recv_text returns WSC_EINTR instead of waiting, and other signals
+ * no longer interrupt it. No signal is missed between checking the flag
+ * and sleeping (signals are blocked except inside ppoll). The caller
+ * resets it. NULL: none.
  */
 void wsc_set_interrupt(struct wsc *c, volatile sig_atomic_t *flag);
 

@@ -1,27 +1,36 @@
 /*
  * The dlopen'ed libcrypto wrapper: SHA-1 and SHA-256 against FIPS 180
  * example vectors, Ed25519 against RFC 8032 section 7.1's tests 1-3 and
- * tampered copies of them, and random bytes.
+ * tampered copies of them, random bytes, and the errors when libcrypto
+ * cannot be loaded (in a child process, as the answer is kept).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "testutil.h"
 #include "base/err.h"
 #include "http/crypto.h"
 #include "base/banned.h"
 
+static int nibble(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    assert_true(c >= 'a' && c <= 'f');
+    return c - 'a' + 10;
+}
+
 static void unhex(const char *hex, unsigned char *out, size_t n)
 {
     size_t i;
-    unsigned int v;
 
     assert_int_equal(strlen(hex), n * 2);
-    for (i = 0; i < n; i++) {
-        assert_int_equal(sscanf(hex + 2 * i, "%2x", &v), 1);
-        out[i] = (unsigned char)v;
-    }
+    for (i = 0; i < n; i++)
+        out[i] =
+            (unsigned char)(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
 }
 
 static void hex(const unsigned char *p, size_t n, char *out)
@@ -182,7 +191,92 @@ static void test_load(void **state)
     assert_string_equal(err.msg, "");
 }
 
-int main(void)
+/* In a child process, outside cmocka. */
+static void child_check(int ok, int line, const char *what)
+{
+    if (!ok) {
+        fprintf(stderr, "line %d: %s\n", line, what);
+        _exit(1);
+    }
+}
+
+#define CHILD_CHECK(cond) child_check((cond) != 0, __LINE__, #cond)
+
+/* Every function fails with the loader's message; random bytes still
+ * come, from the kernel. */
+static void child_missing_rest(void)
+{
+    unsigned char d[CRYPTO_SHA256_LEN], sig[64] = {0}, r[16];
+    struct oc_err err;
+
+    CHILD_CHECK(crypto_sha1("abc", 3, d, &err) == OC_EIO);
+    CHILD_CHECK(strstr(err.msg, "cannot load libcrypto-missing.so.3"));
+    CHILD_CHECK(crypto_sha256("abc", 3, d, &err) == OC_EIO);
+    CHILD_CHECK(strstr(err.msg, "cannot load libcrypto-missing.so.3"));
+    CHILD_CHECK(crypto_ed25519_verify(d, "", 0, sig, &err) == OC_EIO);
+    memset(r, 0, sizeof(r));
+    CHILD_CHECK(crypto_random(r, sizeof(r), &err) == 0);
+    CHILD_CHECK(memcmp(r, sig, sizeof(r)) != 0);
+    CHILD_CHECK(crypto_use_library(CRYPTO_LIBRARY) == OC_EPERM);
+}
+
+static void child_missing(void)
+{
+    struct oc_err err;
+
+    CHILD_CHECK(crypto_use_library("libcrypto-missing.so.3") == 0);
+    CHILD_CHECK(crypto_load(&err) == OC_EIO);
+    CHILD_CHECK(strncmp(err.msg, "cannot load libcrypto-missing.so.3 (", 36) ==
+                0);
+    CHILD_CHECK(strstr(err.msg, "); install OpenSSL 3: on Debian, libssl3"));
+    child_missing_rest();
+    _exit(0);
+}
+
+static void child_incomplete(void)
+{
+    unsigned char d[CRYPTO_SHA1_LEN];
+    struct oc_err err;
+
+    /* a library that loads but is not libcrypto */
+    CHILD_CHECK(crypto_use_library("libc.so.6") == 0);
+    CHILD_CHECK(crypto_sha1("abc", 3, d, &err) == OC_EIO);
+    CHILD_CHECK(strcmp(err.msg, "libc.so.6 lacks EVP_Digest; install OpenSSL "
+                                "3: on Debian, libssl3") == 0);
+    _exit(0);
+}
+
+static const char *self = "/proc/self/exe"; /* argv[0] when it has a '/' */
+
+/* Run this binary again as `test_crypto <name>`: a process that has not
+ * loaded libcrypto yet. */
+static void run_child(const char *name)
+{
+    pid_t pid;
+    int status = 0;
+
+    fflush(NULL);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        execl(self, "test_crypto", name, (char *)NULL);
+        _exit(127);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void test_unavailable(void **state)
+{
+    (void)state;
+    run_child("missing");
+    run_child("incomplete");
+    /* here libcrypto is loaded already */
+    assert_int_equal(crypto_use_library("other.so"), OC_EPERM);
+}
+
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load),
@@ -190,7 +284,14 @@ int main(void)
         cmocka_unit_test(test_ed25519_rfc8032),
         cmocka_unit_test(test_ed25519_tampered),
         cmocka_unit_test(test_random),
+        cmocka_unit_test(test_unavailable),
     };
 
+    if (argc > 0 && strchr(argv[0], '/'))
+        self = argv[0];
+    if (argc == 2 && strcmp(argv[1], "missing") == 0)
+        child_missing();
+    if (argc == 2 && strcmp(argv[1], "incomplete") == 0)
+        child_incomplete();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
