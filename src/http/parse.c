@@ -86,7 +86,12 @@ void hparser_init(struct hparser *p, const struct http_limits *lim)
 
     if (!lim)
         lim = &none;
-    memset(p, 0, sizeof(*p));
+    /* No memset: buf and head.fields (about 28 KiB) are always written
+     * before they are read, and a server keeps one parser per connection,
+     * so their pages stay untouched (unmapped) until a request needs them.
+     * Every other member is set here or in new_request(). */
+    p->error_status = 0;
+    p->error_reason = NULL;
     p->lim.line_max = clamp(lim->line_max, HTTP_LINE_MAX);
     p->lim.headers_max = clamp(lim->headers_max, HTTP_HEADERS_MAX);
     p->lim.fields_max = clamp(lim->fields_max, HTTP_FIELDS_MAX);
@@ -326,20 +331,57 @@ static int parse_length(const char *v, size_t n, uint64_t max, uint64_t *out)
     return 0;
 }
 
-/* Host, Content-Length and Transfer-Encoding: how the body is framed. */
+/* uri-host [":" port] (RFC 9110 7.2), by its characters: reg-name or IP
+ * literal, and the port's digits; empty is allowed. No spaces, '/', '@'
+ * or 8-bit bytes. */
+static bool valid_host(const char *v, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)v[i];
+
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+              (c >= 'A' && c <= 'Z') ||
+              (c != '\0' && strchr("-._~%!$&'()*+,;=:[]", c))))
+            return false;
+    }
+    return true;
+}
+
+/* Exactly one Host in HTTP/1.1, at most one in HTTP/1.0 (RFC 9112 3.2). */
+static int check_host(struct hparser *p)
+{
+    const struct http_head *h = &p->head;
+    const struct http_field *host = NULL;
+    size_t i;
+
+    for (i = 0; i < h->nfields; i++) {
+        if (!field_is(&h->fields[i], "host"))
+            continue;
+        if (host)
+            return fail(p, 400, "duplicate Host");
+        host = &h->fields[i];
+    }
+    if (!host)
+        return h->version_minor == 1 ? fail(p, 400, "missing Host") : 0;
+    if (!valid_host(host->value, host->value_len))
+        return fail(p, 400, "invalid Host");
+    return 0;
+}
+
+/* Content-Length and Transfer-Encoding: how the body is framed. */
 static int check_framing(struct hparser *p)
 {
     struct http_head *h = &p->head;
     const struct http_field *cl = NULL, *te = NULL;
-    size_t hosts = 0, cls = 0, tes = 0, i;
+    size_t cls = 0, tes = 0, i;
     int rc;
 
     for (i = 0; i < h->nfields; i++) {
         const struct http_field *f = &h->fields[i];
 
-        if (field_is(f, "host")) {
-            hosts++;
-        } else if (field_is(f, "content-length")) {
+        if (field_is(f, "content-length")) {
             cls++;
             cl = f;
         } else if (field_is(f, "transfer-encoding")) {
@@ -347,10 +389,6 @@ static int check_framing(struct hparser *p)
             te = f;
         }
     }
-    if (hosts > 1)
-        return fail(p, 400, "duplicate Host");
-    if (hosts == 0 && h->version_minor == 1)
-        return fail(p, 400, "missing Host");
     if (cls > 1)
         return fail(p, 400, "duplicate Content-Length");
     if (te && h->version_minor == 0)
@@ -409,7 +447,7 @@ static void finish_head(struct hparser *p, struct http_event *ev)
 {
     struct http_head *h = &p->head;
 
-    if (check_framing(p) || check_expect(p))
+    if (check_host(p) || check_framing(p) || check_expect(p))
         return;
     set_connection(h);
     ev->type = HTTP_EV_HEAD;
@@ -503,14 +541,52 @@ static void on_field_line(struct hparser *p, char *s, size_t len, size_t total,
     }
 }
 
+/* A request line starts with a method (or is empty): refusing anything
+ * else at once answers, say, a TLS handshake on the plain port without
+ * waiting for a line end that may never come. */
+static bool bad_line_start(const struct hparser *p, char c)
+{
+    return p->state == ST_LINE && p->buf_len == p->line_start &&
+           !is_tchar((unsigned char)c) && c != '\r' && c != '\n';
+}
+
+/*
+ * The length of the complete line s[0..total) without its line end, CRLF
+ * or bare LF (RFC 9112 2.2), or -1 after failing on a bare CR (or on a
+ * bare LF in the trailers). Inside a chunked body (trailers here,
+ * chunk-size lines in size_line_char) only CRLF ends a line: parsers that
+ * disagree on where a chunked body ends let requests be smuggled past a
+ * proxy, and bare LF is where they disagree most.
+ */
+static int strip_line_end(struct hparser *p, const char *s, size_t total,
+                          size_t *len)
+{
+    size_t k = total - 1;
+    bool crlf = k && s[k - 1] == '\r';
+
+    if (crlf)
+        k--;
+    if (memchr(s, '\r', k))
+        return fail(p, 400, "bare CR");
+    if (!crlf && p->state == ST_TRAILERS)
+        return fail(p, 400, "bare LF in a chunked body");
+    *len = k;
+    return 0;
+}
+
 /* Gather a line; when it is complete, strip its line end and parse it. */
 static size_t step_line(struct hparser *p, const char *in, size_t n,
                         struct http_event *ev)
 {
     size_t used, total, len;
     char *s;
-    enum take t = take_line(p, in, n, line_cap(p), &used);
+    enum take t;
 
+    if (bad_line_start(p, in[0])) {
+        fail(p, 400, "malformed request line");
+        return 1;
+    }
+    t = take_line(p, in, n, line_cap(p), &used);
     if (t == TAKE_MORE)
         return used;
     if (t == TAKE_OVER) {
@@ -522,13 +598,8 @@ static size_t step_line(struct hparser *p, const char *in, size_t n,
     }
     s = p->buf + p->line_start;
     total = p->buf_len - p->line_start;
-    len = total - 1;
-    if (len && s[len - 1] == '\r')
-        len--;
-    if (memchr(s, '\r', len)) {
-        fail(p, 400, "bare CR");
+    if (strip_line_end(p, s, total, &len))
         return used;
-    }
     if (p->state == ST_LINE)
         on_request_line(p, s, len, total);
     else
@@ -588,7 +659,7 @@ static void size_char(struct hparser *p, char c)
     else if (c == '\r')
         p->state = ST_SIZE_LF;
     else if (c == '\n')
-        chunk_line_done(p);
+        fail(p, 400, "bare LF in a chunked body");
     else
         fail(p, 400, "invalid chunk size");
 }
@@ -611,7 +682,7 @@ static void size_line_char(struct hparser *p, char c)
         if (c == '\r')
             p->state = ST_SIZE_LF;
         else if (c == '\n')
-            chunk_line_done(p);
+            fail(p, 400, "bare LF in a chunked body");
         else if (!is_value_char((unsigned char)c))
             fail(p, 400, "invalid chunk extension");
     } else if (c == '\n') {

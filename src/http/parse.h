@@ -4,9 +4,12 @@
  * head, pieces of the body (pointing into the caller's bytes, no copy),
  * and the end of the message, or an error with the status to answer.
  * Strict on purpose (it faces the network): size limits on every part,
+ * exactly one Host (of host and port characters) in HTTP/1.1,
  * Content-Length and Transfer-Encoding together rejected, obs-fold
  * rejected, no whitespace before a field's colon, only the chunked
- * transfer coding. No I/O, no allocation after init: fuzzable.
+ * transfer coding; a bare LF ends a line of the head (RFC 9112 2.2) but
+ * not of a chunked body, where only CRLF does. No I/O, no allocation:
+ * fuzzable.
  */
 #ifndef OC_HTTP_PARSE_H
 #define OC_HTTP_PARSE_H
@@ -95,7 +98,11 @@ struct hparser {
     struct http_head head;
 };
 
-/* Ready to parse a new connection's first request (lim may be NULL). */
+/* Ready to parse a new connection's first request (lim may be NULL).
+ * p need not be zeroed (malloc is fine), and only its small members are
+ * written: the head storage (buf, head.fields, about 28 KiB) is left
+ * alone until requests fill it, so idle connections' parsers cost no
+ * resident memory beyond their first page. */
 void hparser_init(struct hparser *p, const struct http_limits *lim);
 
 /*
