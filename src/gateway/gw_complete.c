@@ -177,13 +177,16 @@ static void on_abort(void *arg)
 
 void gw_calls_run_deferred(struct gw *g)
 {
-    struct gw_call *c;
+    struct gw_call *c, *next;
 
-    for (c = g->calls; c; c = c->next)
+    /* turn_cancel may finish the turn at once, freeing c */
+    for (c = g->calls; c; c = next) {
+        next = c->next;
         if (c->cancel && c->turn) {
             c->cancel = false;
             turn_cancel(c->turn);
         }
+    }
 }
 
 /* ---- the end ------------------------------------------------------------- */
@@ -238,13 +241,14 @@ static void on_done(void *arg, const struct turn_outcome *o)
 
 void gw_calls_cancel_all(struct gw *g)
 {
-    struct gw_call *c;
+    struct gw_call *c, *next;
     struct turn_outcome o;
 
     memset(&o, 0, sizeof(o));
     snprintf(o.error, sizeof(o.error), "the gateway is shutting down");
     snprintf(o.failure, sizeof(o.failure), "overloaded");
-    for (c = g->calls; c; c = c->next) {
+    for (c = g->calls; c; c = next) {
+        next = c->next; /* turn_cancel may free c */
         if (c->req)
             fail(c, &o);
         c->req = NULL;

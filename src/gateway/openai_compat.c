@@ -332,13 +332,14 @@ static json_t *convert_tools(const json_t *tools)
             !jsonx_get_str(fn, "name"))
             continue;
         json_array_append_new(
-            out, json_pack("{s:s, s:s, s:O}", "name", jsonx_get_str(fn, "name"),
+            out, json_pack("{s:s, s:s, s:o}", "name", jsonx_get_str(fn, "name"),
                            "description",
                            jsonx_get_str(fn, "description")
                                ? jsonx_get_str(fn, "description")
                                : "",
                            "parameters",
-                           json_is_object(params) ? params : json_object()));
+                           json_is_object(params) ? json_incref(params)
+                                                  : json_object()));
     }
     if (json_array_size(out))
         return out;
@@ -462,11 +463,11 @@ json_t *oa_usage(const struct llm_usage *u)
 {
     int64_t prompt = u->input + u->cache_read + u->cache_write;
 
-    return json_pack("{s:I, s:I, s:I, s:{s:I}}", "prompt_tokens",
-                     (json_int_t)prompt, "completion_tokens",
-                     (json_int_t)u->output, "total_tokens",
-                     (json_int_t)prompt + (json_int_t)u->output, "prompt_tokens_details",
-                     "cached_tokens", (json_int_t)u->cache_read);
+    return json_pack(
+        "{s:I, s:I, s:I, s:{s:I}}", "prompt_tokens", (json_int_t)prompt,
+        "completion_tokens", (json_int_t)u->output, "total_tokens",
+        (json_int_t)prompt + (json_int_t)u->output, "prompt_tokens_details",
+        "cached_tokens", (json_int_t)u->cache_read);
 }
 
 json_t *oa_completion(const char *id, int64_t created, const char *model,
@@ -532,7 +533,7 @@ void oa_failure_of(const char *f, struct oa_failure *out)
         {"rate_limit", {429, "rate_limit_error", "rate_limited"}},
         {"cooldown", {429, "rate_limit_error", "all-profiles-cooling-down"}},
         {"overloaded", {503, "overloaded_error", "overloaded"}},
-        {"timeout", {408, "api_error", "upstream-timeout"}},
+        {"timeout", {408, "api_error", NULL}},
         {"model_not_found", {404, "invalid_request_error", "model_not_found"}},
         {"format", {400, "invalid_request_error", NULL}},
         {"no_model", {500, "api_error", "no-model-configured"}},

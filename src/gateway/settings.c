@@ -77,8 +77,13 @@ static int resolve_port(json_t *root, const struct gw_flags *f,
             return oc_err_set(err, OC_EINVAL,
                               "invalid OPENCLAW_GATEWAY_PORT '%s' (1-65535)",
                               env);
-    } else if (jsonx_get_int(gw_obj(root, NULL), "port", &cfg) == 0) {
+    } else if (json_object_get(gw_obj(root, NULL), "port")) {
         s->port_source = "gateway.port";
+        if (jsonx_get_int(gw_obj(root, NULL), "port", &cfg) != 0 || cfg < 1 ||
+            cfg > 65535)
+            return oc_err_set(err, OC_EINVAL,
+                              "invalid gateway.port (1-65535): run `openclaw "
+                              "config set gateway.port <port>`");
         s->port = (int)cfg;
     } else {
         s->port_source = "default";
@@ -227,6 +232,14 @@ static int config_secret(json_t *v, const char *path, struct secret *out,
     return 0;
 }
 
+/* A config secret that is there: not null, not "" (an empty token would
+ * start a gateway nobody can open). */
+static bool config_given(const json_t *v)
+{
+    return v && !json_is_null(v) &&
+           !(json_is_string(v) && !*json_string_value(v));
+}
+
 struct secret_src {
     const char *flag, *flag_name, *key, *env;
 };
@@ -245,7 +258,7 @@ static int find_secret(json_t *auth, const struct secret_src *ss,
     if (ss->flag && *ss->flag) {
         secret_set(&s->secret, ss->flag, strlen(ss->flag));
         s->secret_source = ss->flag_name;
-    } else if (v && !json_is_null(v)) {
+    } else if (config_given(v)) {
         rc = config_secret(v, path, &s->secret, err);
         s->secret_source =
             ss->key[0] == 't' ? "gateway.auth.token" : "gateway.auth.password";
@@ -264,7 +277,7 @@ static bool has_secret(json_t *auth, const char *key, const char *flag,
     json_t *v = json_object_get(auth, key);
     const char *e = getenv(env);
 
-    return (flag && *flag) || (v && !json_is_null(v)) || (e && *e);
+    return (flag && *flag) || config_given(v) || (e && *e);
 }
 
 static int pick_mode(json_t *auth, const struct gw_flags *f,
@@ -385,8 +398,8 @@ int gw_settings_resolve(json_t *root, const struct gw_flags *f,
 bool gw_settings_restart_needed(json_t *old_root, json_t *new_root, char *what,
                                 size_t whatsz)
 {
-    static const char *const keys[] = {
-        "port", "bind", "customBindHost", "auth", "mode", NULL};
+    static const char *const keys[] = {"port", "bind", "customBindHost",
+                                       "auth", "mode", NULL};
     json_t *a = gw_obj(old_root, NULL), *b = gw_obj(new_root, NULL);
     size_t i;
 

@@ -181,6 +181,16 @@ LAG=$(python3 -c "import json,sys; print(json.loads(open(sys.argv[1]).readline()
 if [ -n "$LAG" ] && [ "$LAG" -lt 100 ]; then pass; else fail "upstream saw the disconnect ${LAG:-never} ms after the client left (want < 100)"; fi
 echo "upstream cancelled ${LAG} ms after the client closed" >&2
 
+# --- a client that leaves while the turn waits to retry (upstream down) ------
+fu_stop
+curl -s -m 0.4 -H "Authorization: Bearer $GW_TOKEN" "$GW_URL/v1/chat/completions" \
+    -d '{"messages":[{"role":"user","content":"hi"}]}' >/dev/null
+sleep 0.3
+HTTP=$(curl -s -o "$OUT" -w '%{http_code}' "$GW_URL/healthz")
+assert_eq 200 "$HTTP" "the gateway survives a client leaving during a retry back-off"
+kill -0 "$GW_PID" 2>/dev/null && pass || fail "gateway died: $(tail -5 "$GW_ERR")"
+clear_stats
+
 # --- a client that does not read: the upstream is paused, memory bounded ----
 : >"$EVENTS"
 python3 - "$T_ROOT/fu.json" <<'PYEND'
