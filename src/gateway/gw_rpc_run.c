@@ -796,11 +796,12 @@ void gw_runs_flush_cancels(struct gw *g)
 
 /* Cancel runs matching (owner c, or all when c is NULL): queued ones
  * first so that no cancellation starts another. */
-static void cancel_runs(struct gw *g, struct gw_wsconn *c, bool chat_only)
+static void cancel_runs(struct gw *g, const struct gw_wsconn *c, bool chat_only)
 {
-    struct gw_run *r;
+    struct gw_run *r, *next;
 
-    for (r = g->runs; r; r = r->next) {
+    for (r = g->runs; r; r = next) {
+        next = r->next; /* fail_now may free r once the gateway stopped */
         if (c && r->owner != c)
             continue;
         if (chat_only && r->kind != GW_RUN_CHAT) {
@@ -811,10 +812,14 @@ static void cancel_runs(struct gw *g, struct gw_wsconn *c, bool chat_only)
         if (r->state == GW_RUN_QUEUED)
             fail_now(r, "aborted", "cancelled");
     }
-    for (r = g->runs; r; r = r->next)
+    for (r = g->runs; r; r = next) {
+        /* cancel may finish and free r, never another run (lane_next
+         * starts none once the gateway stopped) */
+        next = r->next; // NOLINT(clang-analyzer-unix.Malloc)
         if (r->state == GW_RUN_ACTIVE && r->turn && !r->owner &&
             (!chat_only || r->kind == GW_RUN_CHAT) && !r->abort_requested)
             cancel(r);
+    }
 }
 
 void gw_runs_conn_gone(struct gw_wsconn *c)
