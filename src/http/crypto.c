@@ -3,7 +3,6 @@
  * call, filled once per process, and thin wrappers that turn OpenSSL's
  * return conventions into ours.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -14,6 +13,7 @@
 
 #include <openssl/evp.h>
 
+#include "base/dynlib.h"
 #include "http/crypto.h"
 #include "base/banned.h"
 
@@ -35,15 +35,9 @@ struct crypto_api {
     void (*clear_error)(void);
 };
 
-#define SYM(field, name)                                                       \
-    {                                                                          \
-        offsetof(struct crypto_api, field), name                               \
-    }
+#define SYM(field, name) DYNLIB_SYM(struct crypto_api, field, name)
 
-static const struct {
-    size_t off;
-    const char *name;
-} symbols[] = {
+static const struct dynlib_sym symbols[] = {
     SYM(digest, "EVP_Digest"),
     SYM(sha1, "EVP_sha1"),
     SYM(sha256, "EVP_sha256"),
@@ -65,30 +59,12 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void load(void)
 {
-    void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
-    void *sym;
-    size_t i;
+    const struct dynlib lib = {soname, symbols,
+                               sizeof(symbols) / sizeof(symbols[0]),
+                               "install OpenSSL 3: on Debian, libssl3",
+                               "install OpenSSL 3: on Debian, libssl3"};
 
-    loaded = -1;
-    if (!h) {
-        snprintf(failure, sizeof(failure),
-                 "cannot load %s (%s); install OpenSSL 3: on Debian, libssl3",
-                 soname, dlerror());
-        return;
-    }
-    for (i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++) {
-        sym = dlsym(h, symbols[i].name);
-        if (!sym) {
-            snprintf(failure, sizeof(failure),
-                     "%s lacks %s; install OpenSSL 3: on Debian, libssl3",
-                     soname, symbols[i].name);
-            dlclose(h);
-            return;
-        }
-        /* object pointer to function pointer, the way POSIX allows */
-        memcpy((char *)&api + symbols[i].off, &sym, sizeof(sym));
-    }
-    loaded = 1;
+    loaded = dynlib_load(&lib, &api, failure, sizeof(failure)) == 0 ? 1 : -1;
 }
 
 int crypto_use_library(const char *name)

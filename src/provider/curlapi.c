@@ -1,23 +1,16 @@
 /*
  * dlopen'ed libcurl (see curlapi.h).
  */
-#include <dlfcn.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <string.h>
 
+#include "base/dynlib.h"
 #include "provider/curlapi.h"
 #include "base/banned.h"
 
-#define SYM(field, name)                                                       \
-    {                                                                          \
-        offsetof(struct curl_api, field), name                                 \
-    }
+#define SYM(field, name) DYNLIB_SYM(struct curl_api, field, name)
 
-static const struct {
-    size_t off;
-    const char *name;
-} symbols[] = {
+static const struct dynlib_sym symbols[] = {
     SYM(global_init, "curl_global_init"),
     SYM(version_info, "curl_version_info"),
     SYM(easy_init, "curl_easy_init"),
@@ -45,27 +38,12 @@ static char failure[512];
 
 static int load(void)
 {
-    void *h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-    void *sym;
-    size_t i;
+    const struct dynlib lib = {
+        "libcurl.so.4", symbols, sizeof(symbols) / sizeof(symbols[0]),
+        "install the libcurl4 package", "install libcurl4 7.62 or newer"};
 
-    if (!h) {
-        snprintf(failure, sizeof(failure),
-                 "cannot load libcurl (%s); install the libcurl4 package",
-                 dlerror());
+    if (dynlib_load(&lib, &api, failure, sizeof(failure)) != 0)
         return -1;
-    }
-    for (i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++) {
-        sym = dlsym(h, symbols[i].name);
-        if (!sym) {
-            snprintf(failure, sizeof(failure),
-                     "libcurl.so.4 lacks %s; install libcurl4 7.62 or newer",
-                     symbols[i].name);
-            return -1;
-        }
-        /* object pointer to function pointer, the way POSIX allows */
-        memcpy((char *)&api + symbols[i].off, &sym, sizeof(sym));
-    }
     if (api.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         snprintf(failure, sizeof(failure), "libcurl failed to initialise");
         return -1;
