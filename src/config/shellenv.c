@@ -6,20 +6,12 @@
  * process group, dies with us, and is always reaped.
  * Tested in tests/unit/test_env.c.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "base/buf.h"
-#include "base/cleanup.h"
-#include "base/clock.h"
+#include "base/proc.h"
 #include "base/secret.h"
 #include "base/str.h"
 #include "base/xalloc.h"
@@ -143,71 +135,6 @@ static char **child_env(void)
     return out;
 }
 
-/* In the child: never returns. */
-static void exec_shell(const char *shell, int out_fd, char **envp)
-{
-    int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-    char login[] = "-l", cflag[] = "-c", cmd[] = "env -0";
-    char *argv[] = {xstrdup(shell), login, cflag, cmd, NULL};
-
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    setpgid(0, 0);
-    dup2(devnull, 0);
-    dup2(out_fd, 1);
-    dup2(devnull, 2);
-    execve(shell, argv, envp);
-    _exit(127);
-}
-
-/* Read until EOF or the deadline; 0, OC_ETIMEDOUT, OC_ETOOBIG or OC_EIO. */
-static int read_with_deadline(int fd, int64_t deadline, struct buf *out)
-{
-    struct pollfd pfd = {.fd = fd, .events = POLLIN};
-    char chunk[8192];
-    int64_t left;
-    ssize_t n;
-
-    for (;;) {
-        left = deadline - clock_mono_ms();
-        if (left <= 0)
-            return OC_ETIMEDOUT;
-        if (poll(&pfd, 1, (int)left) < 0 && errno != EINTR)
-            return OC_EIO;
-        if (!(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
-            continue;
-        n = read(fd, chunk, sizeof(chunk));
-        if (n == 0)
-            return 0;
-        if (n < 0 && errno != EINTR)
-            return OC_EIO;
-        if (n > 0 && buf_add(out, chunk, (size_t)n))
-            return OC_ETOOBIG;
-    }
-}
-
-/* Wait for the shell until the deadline, then kill its group: the wait
- * is never unbounded, and no descendant outlives the import. */
-static int reap(pid_t pid, int64_t deadline)
-{
-    int status = 0;
-
-    while (clock_mono_ms() < deadline) {
-        pid_t r = waitpid(pid, &status, WNOHANG);
-        if (r == pid) {
-            kill(-pid, SIGKILL);
-            return status;
-        }
-        if (r < 0 && errno != EINTR)
-            return -1;
-        clock_sleep_ms(5);
-    }
-    kill(-pid, SIGKILL);
-    kill(pid, SIGKILL);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    return -1;
-}
-
 static void import_output(const struct buf *out)
 {
     const char *p = out->p, *end = out->p + out->len, *eq;
@@ -225,47 +152,33 @@ static void import_output(const struct buf *out)
     }
 }
 
-static int report(struct oc_err *err, int rc, int status, const char *shell,
-                  int64_t tmo)
-{
-    if (rc == OC_ETIMEDOUT)
-        return oc_err_set(err, rc, "'%s -l' did not finish within %lld ms",
-                          shell, (long long)tmo);
-    if (rc)
-        return oc_err_set(err, rc, "cannot read the output of '%s -l'", shell);
-    if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return oc_err_set(err, OC_EIO, "'%s -l -c \"env -0\"' failed", shell);
-    return 0;
-}
-
 static int run_shell(const char *shell, int64_t tmo, struct buf *out,
                      struct oc_err *err)
 {
-    int64_t deadline = clock_mono_ms() + tmo;
     char **envp = child_env();
-    int fds[2], rc, slot, status;
-    pid_t pid;
+    char login[] = "-l", cflag[] = "-c", cmd[] = "env -0";
+    char *argv[] = {xstrdup(shell), login, cflag, cmd, NULL};
+    struct proc_spec spec = {shell, argv, envp, false, (long)tmo};
+    struct proc_result r;
+    int rc = proc_run(&spec, out, &r, err);
 
-    if (pipe2(fds, O_CLOEXEC) != 0) {
-        free(envp);
-        return oc_err_errno(err, OC_EIO, "cannot create a pipe");
-    }
-    pid = fork();
-    if (pid == 0)
-        exec_shell(shell, fds[1], envp);
+    free(argv[0]);
     free(envp);
-    close(fds[1]);
-    if (pid < 0) {
-        close(fds[0]);
-        return oc_err_errno(err, OC_EIO, "cannot start '%s'", shell);
-    }
-    setpgid(pid, pid);
-    slot = cleanup_add_group(pid);
-    rc = read_with_deadline(fds[0], deadline, out);
-    close(fds[0]);
-    status = reap(pid, rc == OC_ETIMEDOUT ? 0 : deadline);
-    cleanup_remove_group(slot);
-    return report(err, rc, status, shell, tmo);
+    if (rc)
+        return rc;
+    if (r.timed_out)
+        return oc_err_set(err, OC_ETIMEDOUT,
+                          "'%s -l' did not finish within %lld ms", shell,
+                          (long long)tmo);
+    if (r.overflow)
+        return oc_err_set(err, OC_ETOOBIG, "cannot read the output of '%s -l'",
+                          shell);
+    if (r.read_error)
+        return oc_err_set(err, OC_EIO, "cannot read the output of '%s -l'",
+                          shell);
+    if (proc_exit_code(&r) != 0)
+        return oc_err_set(err, OC_EIO, "'%s -l -c \"env -0\"' failed", shell);
+    return 0;
 }
 
 int env_shell_import(const json_t *root, struct oc_err *err)

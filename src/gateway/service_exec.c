@@ -5,17 +5,12 @@
  * environment, and a deadline after which the child's process group is
  * killed, so a hung service manager never hangs a command.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/buf.h"
-#include "base/clock.h"
+#include "base/proc.h"
 #include "base/xalloc.h"
 #include "config/env.h"
 #include "gateway/service_internal.h"
@@ -99,102 +94,30 @@ static char *find_program(const char *name)
     return NULL;
 }
 
-/* In the child: only async-signal-safe calls until execve. */
-static void child(const char *prog, const char *const argv[], char **envp,
-                  int out)
-{
-    int null = open("/dev/null", O_RDONLY);
-    char *const *av;
-
-    memcpy(&av, &argv, sizeof av); /* execve's historical prototype */
-    setpgid(0, 0);
-    if (null >= 0)
-        dup2(null, 0);
-    dup2(out, 1);
-    dup2(out, 2);
-    signal(SIGPIPE, SIG_DFL);
-    execve(prog, av, envp);
-    _exit(127);
-}
-
-/* Read the child's output until EOF or the deadline; false on timeout. */
-static bool collect(int fd, int64_t deadline, struct buf *out)
-{
-    struct pollfd pfd = {.fd = fd, .events = POLLIN};
-    char chunk[4096];
-    ssize_t n;
-    int64_t left;
-
-    for (;;) {
-        left = deadline - clock_mono_ms();
-        if (left <= 0)
-            return false;
-        if (poll(&pfd, 1, (int)left) < 0 && errno != EINTR)
-            return true;
-        if (!(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
-            continue;
-        n = read(fd, chunk, sizeof(chunk));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return true;
-        if (out->len + (size_t)n <= out->max)
-            buf_add(out, chunk, (size_t)n);
-    }
-}
-
-/* Wait for pid until the deadline; kill its group after it. */
-static int reap(pid_t pid, int64_t deadline, bool *timed_out)
-{
-    int st = 0;
-
-    while (waitpid(pid, &st, WNOHANG) == 0) {
-        if (clock_mono_ms() >= deadline) {
-            *timed_out = true;
-            kill(-pid, SIGKILL);
-            kill(pid, SIGKILL);
-            waitpid(pid, &st, 0);
-            break;
-        }
-        clock_sleep_ms(5);
-    }
-    if (WIFEXITED(st))
-        return WEXITSTATUS(st);
-    return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : -1;
-}
-
 int service_exec_run(const char *const argv[], int timeout_ms,
                      struct service_exec *x)
 {
-    int64_t deadline = clock_mono_ms() + timeout_ms;
     char *prog = find_program(argv[0]);
     char **envp;
-    int fds[2];
-    pid_t pid;
+    char *const *av;
+    struct proc_spec spec;
+    struct proc_result r;
+    struct oc_err err;
 
     memset(x, 0, sizeof(*x));
     buf_init(&x->out, SERVICE_EXEC_OUT_MAX);
     x->status = -1;
     x->not_found = prog == NULL;
-    if (!prog || pipe2(fds, O_CLOEXEC) != 0) {
-        free(prog);
+    if (!prog)
         return -1;
-    }
     envp = child_env();
-    pid = fork();
-    if (pid == 0)
-        child(prog, argv, envp, fds[1]);
-    close(fds[1]);
+    memcpy(&av, &argv, sizeof(av)); /* execve's historical prototype */
+    spec = (struct proc_spec){prog, av, envp, true, timeout_ms};
+    if (proc_run(&spec, &x->out, &r, &err) == 0) {
+        x->status = proc_exit_code(&r);
+        x->timed_out = r.timed_out;
+    }
     free(envp);
     free(prog);
-    if (pid < 0) {
-        close(fds[0]);
-        return -1;
-    }
-    setpgid(pid, pid);
-    if (!collect(fds[0], deadline, &x->out))
-        deadline = clock_mono_ms(); /* kill it now */
-    close(fds[0]);
-    x->status = reap(pid, deadline, &x->timed_out);
     return x->status;
 }
