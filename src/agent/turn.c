@@ -456,8 +456,7 @@ static char *first_model(struct turn *t)
 static int open_session(struct turn *t, const struct turn_request *rq,
                         struct oc_err *err)
 {
-    char *sessions = xasprintf("%s/agents/%s/sessions", t->env.paths->state_dir,
-                               t->agent_id);
+    char *sessions = paths_sessions_dir(t->env.paths, t->agent_id);
     char *key = session_key(t->agent_id, rq->session_key);
     const char *src;
     int rc =

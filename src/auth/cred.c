@@ -55,6 +55,15 @@ const char *auth_elig_name(enum auth_elig e)
     return names[e <= ELIG_UNRESOLVED_REF ? e : 0];
 }
 
+bool auth_provider_same(const char *a, const char *b)
+{
+    char x[AUTH_PROVIDER_MAX], y[AUTH_PROVIDER_MAX];
+
+    auth_provider_normalize(a, x, sizeof(x));
+    auth_provider_normalize(b, y, sizeof(y));
+    return strcmp(x, y) == 0;
+}
+
 void auth_provider_normalize(const char *in, char *out, size_t outsz)
 {
     static const char *const aliases[][2] = {

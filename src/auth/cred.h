@@ -66,6 +66,8 @@ const char *auth_elig_name(enum auth_elig e);
  * amazon-bedrock, ...). out holds at least AUTH_PROVIDER_MAX bytes.
  */
 void auth_provider_normalize(const char *in, char *out, size_t outsz);
+/* Do a and b name the same provider once normalised? */
+bool auth_provider_same(const char *a, const char *b);
 
 /*
  * Read the profile id's object v into out (borrowing from v). Returns 0,

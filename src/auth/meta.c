@@ -20,15 +20,6 @@ static json_t *child(json_t *parent, const char *key)
     return c;
 }
 
-static bool same_provider(const char *a, const char *b)
-{
-    char x[AUTH_PROVIDER_MAX], y[AUTH_PROVIDER_MAX];
-
-    auth_provider_normalize(a, x, sizeof(x));
-    auth_provider_normalize(b, y, sizeof(y));
-    return !strcmp(x, y);
-}
-
 static bool list_has(json_t *arr, const char *id)
 {
     json_t *v;
@@ -52,7 +43,7 @@ static bool reorder(json_t *order, const char *id, const char *norm)
 
     json_array_append_new(merged, json_string(id));
     json_object_foreach_safe (order, tmp, key, arr) {
-        if (!same_provider(key, norm) || !json_is_array(arr))
+        if (!auth_provider_same(key, norm) || !json_is_array(arr))
             continue;
         found = true;
         json_array_foreach (arr, i, v)
@@ -77,7 +68,7 @@ static json_t *others_with_other_mode(json_t *profiles, const char *id,
     json_object_foreach (profiles, key, meta) {
         p = jsonx_get_str(meta, "provider");
         m = jsonx_get_str(meta, "mode");
-        if (!strcmp(key, id) || !p || !same_provider(p, norm) || !m ||
+        if (!strcmp(key, id) || !p || !auth_provider_same(p, norm) || !m ||
             !strcmp(m, mode))
             continue;
         json_array_append_new(list, json_string(key));

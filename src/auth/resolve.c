@@ -18,15 +18,6 @@ static json_t *auth_section(json_t *cfg, const char *name)
     return jsonx_get_obj(jsonx_get_obj(cfg, "auth"), name);
 }
 
-static bool same_provider(const char *a, const char *b)
-{
-    char x[AUTH_PROVIDER_MAX], y[AUTH_PROVIDER_MAX];
-
-    auth_provider_normalize(a, x, sizeof(x));
-    auth_provider_normalize(b, y, sizeof(y));
-    return !strcmp(x, y);
-}
-
 enum auth_fit auth_profile_fit(const struct auth_cred *c, json_t *cfg,
                                const char *provider, int64_t now)
 {
@@ -34,8 +25,8 @@ enum auth_fit auth_profile_fit(const struct auth_cred *c, json_t *cfg,
     const char *mode = jsonx_get_str(meta, "mode");
     const char *mprov = jsonx_get_str(meta, "provider");
 
-    if (!same_provider(c->provider_norm, provider) ||
-        (mprov && !same_provider(mprov, provider)))
+    if (!auth_provider_same(c->provider_norm, provider) ||
+        (mprov && !auth_provider_same(mprov, provider)))
         return FIT_PROVIDER_MISMATCH;
     if (mode && auth_type_parse(mode) != c->type &&
         !(!strcmp(mode, "oauth") && c->type == AUTH_TOKEN))
@@ -156,7 +147,7 @@ static struct strlist *list_for(json_t *map, const char *provider)
     size_t i;
 
     json_object_foreach (map, key, arr) {
-        if (!same_provider(key, provider) || !json_is_array(arr))
+        if (!auth_provider_same(key, provider) || !json_is_array(arr))
             continue;
         l = xcalloc(1, sizeof(*l));
         json_array_foreach (arr, i, v)
@@ -175,7 +166,7 @@ static void configured_ids(json_t *cfg, const char *provider,
 
     json_object_foreach (auth_section(cfg, "profiles"), id, meta)
         if (jsonx_get_str(meta, "provider") &&
-            same_provider(jsonx_get_str(meta, "provider"), provider))
+            auth_provider_same(jsonx_get_str(meta, "provider"), provider))
             strlist_push(out, id);
 }
 

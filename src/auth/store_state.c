@@ -39,15 +39,6 @@ static json_t *map_w(struct auth_store *s, const char *name)
     return m;
 }
 
-static bool same_provider(const char *key, const char *provider)
-{
-    char a[AUTH_PROVIDER_MAX], b[AUTH_PROVIDER_MAX];
-
-    auth_provider_normalize(key, a, sizeof(a));
-    auth_provider_normalize(provider, b, sizeof(b));
-    return !strcmp(a, b);
-}
-
 /* The first key of m naming provider, or NULL. */
 static const char *provider_key(json_t *m, const char *provider)
 {
@@ -55,7 +46,7 @@ static const char *provider_key(json_t *m, const char *provider)
     json_t *v;
 
     json_object_foreach (m, key, v)
-        if (same_provider(key, provider))
+        if (auth_provider_same(key, provider))
             return key;
     return NULL;
 }

@@ -12,16 +12,8 @@
 
 int cli_check_agent(struct cli_ctx *ctx, json_t *root, const char *raw_id)
 {
-    struct strlist ids = STRLIST_INIT;
-    char *id = paths_normalize_agent_id(raw_id);
-    bool ok;
-
     (void)ctx;
-    config_agent_ids(root, &ids);
-    ok = strlist_has(&ids, id);
-    strlist_release(&ids);
-    free(id);
-    if (ok)
+    if (config_has_agent(root, raw_id))
         return CLI_OK;
     return cli_error("Unknown agent id \"%s\". Use \"openclaw agents list\" "
                      "to see configured agents.",

@@ -176,8 +176,7 @@ static int chat(struct cli_ctx *ctx, struct agent_ctx *a)
         free(hist);
         return cli_error("%s", oc_err_msg(&err));
     }
-    c.sessions_dir =
-        xasprintf("%s/agents/%s/sessions", cli_paths(ctx)->state_dir, a->id);
+    c.sessions_dir = paths_sessions_dir(cli_paths(ctx), a->id);
     c.key = session_key(a->id, cli_opt(ctx, "session"));
     if (session_open(c.sessions_dir, c.key, cli_opt(ctx, "session-id"), NULL,
                      &c.sess, &err) != 0) {

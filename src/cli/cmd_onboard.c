@@ -385,8 +385,7 @@ static int make_gateway_token(struct onboard *o)
 
 static int make_dirs(struct onboard *o, struct agent_ctx *a, bool quiet)
 {
-    char *sessions =
-        xasprintf("%s/agents/%s/sessions", cli_paths(o->ctx)->state_dir, a->id);
+    char *sessions = paths_sessions_dir(cli_paths(o->ctx), a->id);
     struct oc_err err;
     char *shown;
     int rc = 0;

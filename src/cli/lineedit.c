@@ -1,7 +1,6 @@
 /*
  * libedit through dlopen, or plain stdin (see lineedit.h).
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <histedit.h>
 #include <signal.h>
@@ -13,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/dynlib.h"
 #include "base/xalloc.h"
 #include "cli/lineedit.h"
 #include "cli/prompt.h"
@@ -28,15 +28,10 @@ struct edit_api {
     int (*history)(History *, HistEvent *, int, ...);
 };
 
-#define SYM(f)                                                                 \
-    {                                                                          \
-        offsetof(struct edit_api, f), #f                                       \
-    }
-static const struct {
-    size_t off;
-    const char *name;
-} symbols[] = {SYM(el_init),      SYM(el_end),      SYM(el_set), SYM(el_gets),
-               SYM(history_init), SYM(history_end), SYM(history)};
+#define SYM(f) DYNLIB_SYM(struct edit_api, f, #f)
+static const struct dynlib_sym symbols[] = {
+    SYM(el_init),      SYM(el_end),      SYM(el_set), SYM(el_gets),
+    SYM(history_init), SYM(history_end), SYM(history)};
 
 struct lineedit {
     struct edit_api api;
@@ -54,20 +49,15 @@ static void on_sigint(int sig)
     interrupted_flag = 1;
 }
 
+/* Without libedit the REPL reads plain lines, so a failure is quiet. */
 static bool load(struct edit_api *api)
 {
-    void *h = dlopen("libedit.so.2", RTLD_NOW | RTLD_LOCAL), *sym;
-    size_t i;
+    const struct dynlib lib = {"libedit.so.2", symbols,
+                               sizeof(symbols) / sizeof(symbols[0]),
+                               "install libedit2", "install libedit2"};
+    char msg[256];
 
-    if (!h)
-        return false;
-    for (i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++) {
-        sym = dlsym(h, symbols[i].name);
-        if (!sym)
-            return false;
-        memcpy((char *)api + symbols[i].off, &sym, sizeof(sym));
-    }
-    return true;
+    return dynlib_load(&lib, api, msg, sizeof(msg)) == 0;
 }
 
 static char *current_prompt;
@@ -121,22 +111,6 @@ void lineedit_free(struct lineedit *le)
     free(le);
 }
 
-static char *read_plain(bool *interrupted)
-{
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n = getline(&line, &cap, stdin);
-
-    *interrupted = false;
-    if (n < 0) {
-        free(line);
-        return NULL;
-    }
-    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-        line[--n] = '\0';
-    return line;
-}
-
 char *lineedit_read(struct lineedit *le, bool *interrupted)
 {
     struct sigaction sa = {.sa_handler = on_sigint}, old;
@@ -144,8 +118,10 @@ char *lineedit_read(struct lineedit *le, bool *interrupted)
     int count = 0;
     size_t n;
 
-    if (!le->edit)
-        return read_plain(interrupted);
+    if (!le->edit) {
+        *interrupted = false;
+        return prompt_read_line();
+    }
     /* no SA_RESTART: the read under el_gets returns on Ctrl-C */
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old);

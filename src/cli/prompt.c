@@ -43,8 +43,7 @@ static void on_signal(int sig)
     raise(sig);
 }
 
-/* A line from stdin without the newline; NULL at end of input. */
-static char *read_line(void)
+char *prompt_read_line(void)
 {
     char *line = NULL;
     size_t cap = 0;
@@ -115,7 +114,7 @@ char *prompt_line(const char *question, const char *dflt)
     else
         fprintf(stderr, "%s: ", question);
     fflush(stderr);
-    line = read_line();
+    line = prompt_read_line();
     if (line && !*line && dflt) {
         free(line);
         return xstrdup(dflt);
@@ -135,7 +134,7 @@ int prompt_menu(const char *question, const char *const *items, int n, int dflt)
     for (;;) {
         fprintf(stderr, "Choose 1-%d [%d]: ", n, dflt + 1);
         fflush(stderr);
-        line = read_line();
+        line = prompt_read_line();
         if (!line)
             return -1;
         if (!*line) {
@@ -159,7 +158,7 @@ int prompt_confirm(const char *question, bool dflt)
     for (;;) {
         fprintf(stderr, "%s [%s]: ", question, dflt ? "Y/n" : "y/N");
         fflush(stderr);
-        line = read_line();
+        line = prompt_read_line();
         if (!line)
             return -1;
         r = !*line                               ? dflt

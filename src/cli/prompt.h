@@ -21,6 +21,10 @@ char *prompt_secret(const char *question);
  * end of input. Caller frees. */
 char *prompt_line(const char *question, const char *dflt);
 
+/* A line from stdin without its line end (LF or CRLF); NULL at the end of
+ * input. Caller frees. */
+char *prompt_read_line(void);
+
 /* "1) ..." menu; the 0-based choice, dflt on an empty answer, -1 at end
  * of input. Re-asks on a bad answer. */
 int prompt_menu(const char *question, const char *const *items, int n,

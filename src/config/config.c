@@ -195,6 +195,19 @@ void config_agent_ids(const json_t *root, struct strlist *out)
         strlist_push(out, OC_DEFAULT_AGENT_ID);
 }
 
+bool config_has_agent(const json_t *root, const char *raw_id)
+{
+    struct strlist ids = STRLIST_INIT;
+    char *id = paths_normalize_agent_id(raw_id);
+    bool ok;
+
+    config_agent_ids(root, &ids);
+    ok = strlist_has(&ids, id);
+    strlist_release(&ids);
+    free(id);
+    return ok;
+}
+
 struct find_dir {
     const char *agent_id;
     const char *dir;

@@ -92,6 +92,8 @@ void config_agent_ids(const json_t *root, struct strlist *out);
 /* The default agent: first agents.list entry with default: true, else
  * the first entry, else "main" (normalised; caller frees). */
 char *config_default_agent_id(const json_t *root);
+/* Is raw_id (normalised) one of the configured agents (config_agent_ids)? */
+bool config_has_agent(const json_t *root, const char *raw_id);
 /* The agent's directory (agents.list[].agentDir, "~" expanded, or
  * <state>/agents/<id>/agent). Caller frees. */
 char *config_agent_dir(const json_t *root, const struct oc_paths *p,

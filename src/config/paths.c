@@ -214,6 +214,11 @@ char *paths_default_agent_dir(const struct oc_paths *p, const char *agent_id)
     return xasprintf("%s/agents/%s/agent", p->state_dir, agent_id);
 }
 
+char *paths_sessions_dir(const struct oc_paths *p, const char *agent_id)
+{
+    return xasprintf("%s/agents/%s/sessions", p->state_dir, agent_id);
+}
+
 static bool valid_agent_id(const char *s)
 {
     return paths_valid_profile_name(s);

@@ -57,6 +57,8 @@ char *paths_state_file(const struct oc_paths *p, const char *name);
 
 /* The default per-agent directory <state>/agents/<id>/agent. */
 char *paths_default_agent_dir(const struct oc_paths *p, const char *agent_id);
+/* An agent's sessions <state>/agents/<id>/sessions. Caller frees. */
+char *paths_sessions_dir(const struct oc_paths *p, const char *agent_id);
 
 /*
  * OpenClaw's agent id normalisation: valid ids (^[a-z0-9][a-z0-9_-]{0,63}$,

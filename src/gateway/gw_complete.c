@@ -266,19 +266,6 @@ static const char *header(struct hs_req *r, const char *name)
     return v && *v ? v : NULL;
 }
 
-static bool known_agent(struct gw *g, const char *id)
-{
-    struct strlist ids = STRLIST_INIT;
-    char *norm = paths_normalize_agent_id(id);
-    bool ok;
-
-    config_agent_ids(g->cfg.root, &ids);
-    ok = strlist_has(&ids, norm);
-    strlist_release(&ids);
-    free(norm);
-    return ok;
-}
-
 /* The session key for the request, "" for a stateless one, or NULL after
  * answering 400. */
 static char *session_of(struct gw_call *c)
@@ -320,7 +307,7 @@ static char *command_reply(struct gw_call *c, const char *agent,
     if (!*key)
         return xstrdup("Slash commands need a session: send the OpenAI "
                        "`user` field or an x-openclaw-session-key header.");
-    dir = xasprintf("%s/agents/%s/sessions", g->paths->state_dir, agent);
+    dir = paths_sessions_dir(g->paths, agent);
     full = session_key(agent, key);
     memset(&sess, 0, sizeof(sess));
     if (session_open(dir, full, NULL, NULL, &sess, &err) != 0) {
@@ -419,7 +406,7 @@ static int route(struct gw_call *c, char **agent)
         *agent = xstrdup(c->q.agent_id);
     else
         *agent = config_default_agent_id(c->g->cfg.root);
-    if (known_agent(c->g, *agent))
+    if (config_has_agent(c->g->cfg.root, *agent))
         return 0;
     msg = xasprintf("Unknown agent id \"%s\". Use \"openclaw agents list\" "
                     "to see configured agents.",

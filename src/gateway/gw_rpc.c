@@ -125,7 +125,7 @@ void gw_rpc_resolve_key(struct gw *g, const char *key, char *agent, size_t asz,
 
 static char *sessions_dir(struct gw *g, const char *agent)
 {
-    return xasprintf("%s/agents/%s/sessions", g->paths->state_dir, agent);
+    return paths_sessions_dir(g->paths, agent);
 }
 
 /* Open the session a client named; false with the error sent. */

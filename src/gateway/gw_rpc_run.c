@@ -459,7 +459,7 @@ static bool slash(struct gw_wsconn *c, const char *id, const char *run_id,
     if (text[strspn(text, " \t")] != '/')
         return false;
     r = run_new(c, GW_RUN_CHAT, run_id, key);
-    dir = xasprintf("%s/agents/%s/sessions", c->g->paths->state_dir, r->agent);
+    dir = paths_sessions_dir(c->g->paths, r->agent);
     memset(&s, 0, sizeof(s));
     if (session_open(dir, r->key, NULL, NULL, &s, &err) != 0) {
         reply = xstrdup(oc_err_msg(&err));
@@ -619,17 +619,6 @@ static const char *const agent_keys[] = {"message",
                                          "spawnedBy",
                                          NULL};
 
-static bool known_agent(struct gw *g, const char *agent)
-{
-    struct strlist ids = STRLIST_INIT;
-    bool ok;
-
-    config_agent_ids(g->cfg.root, &ids);
-    ok = strlist_has(&ids, agent);
-    strlist_release(&ids);
-    return ok;
-}
-
 /* The session key an agent request names (caller frees), or NULL after
  * answering an error. */
 static char *agent_key(struct gw_wsconn *c, const char *id, json_t *params)
@@ -644,7 +633,7 @@ static char *agent_key(struct gw_wsconn *c, const char *id, json_t *params)
         return xstrdup(key);
     norm = agent ? paths_normalize_agent_id(agent)
                  : config_default_agent_id(c->g->cfg.root);
-    if (known_agent(c->g, norm))
+    if (config_has_agent(c->g->cfg.root, norm))
         out = xasprintf("agent:%s:main", norm);
     else
         gw_ws_err(c, id, "INVALID_REQUEST", "unknown agent id", NULL);

@@ -120,20 +120,6 @@ static char *betas(const struct llm_request *r)
 
 /* ---- headers ------------------------------------------------------------ */
 
-/* Replace our line for name (case-insensitive), or append it. */
-static void set_header(struct strlist *out, const char *name, const char *value)
-{
-    size_t i, n = strlen(name);
-
-    for (i = 0; i < out->n; i++)
-        if (!strncasecmp(out->v[i], name, n) && out->v[i][n] == ':') {
-            free(out->v[i]);
-            out->v[i] = xasprintf("%s: %s", name, value);
-            return;
-        }
-    strlist_pushf(out, "%s: %s", name, value);
-}
-
 void anthropic_headers(const struct llm_request *r, struct strlist *out)
 {
     char *b = betas(r);
@@ -158,7 +144,7 @@ void anthropic_headers(const struct llm_request *r, struct strlist *out)
     /* configured headers replace ours; anthropic-beta was merged above */
     json_object_foreach (r->headers, key, v)
         if (json_is_string(v) && strcasecmp(key, "anthropic-beta") != 0)
-            set_header(out, key, json_string_value(v));
+            llm_set_header(out, key, json_string_value(v));
     free(b);
 }
 

@@ -4,8 +4,11 @@
  * cache-write durations at their own prices (the 1-hour writes are not
  * priced at the 5-minute rate, as pi-ai does).
  */
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "base/xalloc.h"
 #include "provider/llm.h"
 #include "base/banned.h"
 
@@ -60,4 +63,17 @@ json_t *llm_usage_json(const struct model_info *info, const struct llm_usage *u)
         (json_int_t)u->input + u->output + u->cache_read + u->cache_write,
         "cost", "input", in, "output", out, "cacheRead", rd, "cacheWrite",
         total - in - out - rd, "total", total);
+}
+
+void llm_set_header(struct strlist *out, const char *name, const char *value)
+{
+    size_t i, n = strlen(name);
+
+    for (i = 0; i < out->n; i++)
+        if (strncasecmp(out->v[i], name, n) == 0 && out->v[i][n] == ':') {
+            free(out->v[i]);
+            out->v[i] = xasprintf("%s: %s", name, value);
+            return;
+        }
+    strlist_pushf(out, "%s: %s", name, value);
 }

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/strlist.h"
 #include "provider/catalogue.h"
 
 /* How the credential is presented. */
@@ -104,5 +105,9 @@ double llm_cost(const struct model_info *info, const struct llm_usage *u);
  * {input, output, cacheRead, cacheWrite, totalTokens, cost:{...,total}} */
 json_t *llm_usage_json(const struct model_info *info,
                        const struct llm_usage *u);
+
+/* Request headers ("Name: value" lines): replace the line for name
+ * (case-insensitive), or append one. */
+void llm_set_header(struct strlist *out, const char *name, const char *value);
 
 #endif

@@ -21,19 +21,6 @@ static bool openrouter(const struct llm_request *r)
 
 /* ---- headers ------------------------------------------------------------ */
 
-static void set_header(struct strlist *out, const char *name, const char *value)
-{
-    size_t i, n = strlen(name);
-
-    for (i = 0; i < out->n; i++)
-        if (!strncasecmp(out->v[i], name, n) && out->v[i][n] == ':') {
-            free(out->v[i]);
-            out->v[i] = xasprintf("%s: %s", name, value);
-            return;
-        }
-    strlist_pushf(out, "%s: %s", name, value);
-}
-
 void openai_headers(const struct llm_request *r, struct strlist *out)
 {
     const char *key;
@@ -52,7 +39,7 @@ void openai_headers(const struct llm_request *r, struct strlist *out)
     }
     json_object_foreach (r->headers, key, v)
         if (json_is_string(v))
-            set_header(out, key, json_string_value(v));
+            llm_set_header(out, key, json_string_value(v));
 }
 
 /* ---- messages -------------------------------------------------------------
