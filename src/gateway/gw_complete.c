@@ -26,6 +26,7 @@
 #include "agent/slash.h"
 #include "base/buf.h"
 #include "base/clock.h"
+#include "base/dlist.h"
 #include "base/log.h"
 #include "base/strlist.h"
 #include "base/xalloc.h"
@@ -61,10 +62,7 @@ static struct gw_call *call_new(struct gw *g, struct hs_req *r)
     c->created = clock_wall_ms() / 1000;
     gw_new_id(g, "chatcmpl-", c->id, sizeof(c->id));
     oa_request_init(&c->q);
-    c->next = g->calls;
-    if (g->calls)
-        g->calls->prev = c;
-    g->calls = c;
+    DLIST_PUSH(g->calls, c);
     return c;
 }
 
@@ -72,12 +70,7 @@ static void call_free(struct gw_call *c)
 {
     struct gw *g = c->g;
 
-    if (c->prev)
-        c->prev->next = c->next;
-    else
-        g->calls = c->next;
-    if (c->next)
-        c->next->prev = c->prev;
+    DLIST_UNLINK(g->calls, c);
     oa_request_release(&c->q);
     free(c);
     gw_maybe_stop(g);

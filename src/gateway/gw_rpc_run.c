@@ -23,6 +23,7 @@
 #include "agent/sessions.h"
 #include "agent/slash.h"
 #include "base/clock.h"
+#include "base/dlist.h"
 #include "base/log.h"
 #include "base/strlist.h"
 #include "base/xalloc.h"
@@ -71,12 +72,7 @@ static void run_free(struct gw_run *r)
 {
     struct gw *g = r->g;
 
-    if (r->prev)
-        r->prev->next = r->next;
-    else
-        g->runs = r->next;
-    if (r->next)
-        r->next->prev = r->prev;
+    DLIST_UNLINK(g->runs, r);
     free(r->message);
     free(r->thinking);
     free(r->session_id);
@@ -223,12 +219,7 @@ static void waiter_free(struct gw_waiter *w)
 {
     struct gw *g = w->g;
 
-    if (w->prev)
-        w->prev->next = w->next;
-    else
-        g->waiters = w->next;
-    if (w->next)
-        w->next->prev = w->prev;
+    DLIST_UNLINK(g->waiters, w);
     uv_timer_stop(&w->timer);
     uv_close((uv_handle_t *)&w->timer, waiter_closed);
 }
@@ -738,10 +729,7 @@ void gw_rpc_agent_wait(struct gw_wsconn *c, const char *id, json_t *params)
     uv_timer_init(c->g->loop, &w->timer);
     w->timer.data = w;
     uv_timer_start(&w->timer, on_wait_timeout, (uint64_t)ms, 0);
-    w->next = c->g->waiters;
-    if (w->next)
-        w->next->prev = w;
-    c->g->waiters = w;
+    DLIST_PUSH(c->g->waiters, w);
 }
 
 /* ---- connections and shutdown -------------------------------------------- */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/dlist.h"
 #include "base/log.h"
 #include "base/secret.h"
 #include "base/xalloc.h"
@@ -64,12 +65,7 @@ static void conn_free(struct gw_wsconn *c)
     struct gw *g = c->g;
 
     gw_runs_conn_gone(c);
-    if (c->prev)
-        c->prev->next = c->next;
-    else
-        g->wsconns = c->next;
-    if (c->next)
-        c->next->prev = c->prev;
+    DLIST_UNLINK(g->wsconns, c);
     log_debug("ws %s: closed", c->id);
     ws_free(c->ws);
     json_decref(c->scopes);
@@ -390,10 +386,7 @@ static struct gw_wsconn *conn_new(struct gw *g, struct hs_req *r)
     c->loopback = hs_peer_loopback(r);
     c->opened_ms = clock_mono_ms();
     c->ws = ws_new(false, &wc, &cb, c);
-    c->next = g->wsconns;
-    if (g->wsconns)
-        g->wsconns->prev = c;
-    g->wsconns = c;
+    DLIST_PUSH(g->wsconns, c);
     return c;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/dlist.h"
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "http/server_internal.h"
@@ -26,12 +27,7 @@ static void free_conn(struct hs_conn *c)
 {
     struct hs_server *s = c->s;
 
-    if (c->prev)
-        c->prev->next = c->next;
-    else
-        s->conns = c->next;
-    if (c->next)
-        c->next->prev = c->prev;
+    DLIST_UNLINK(s->conns, c);
     s->nconns--;
     free(c->parser);
     buf_release(&c->in);
@@ -456,10 +452,7 @@ static struct hs_conn *new_conn(struct hs_server *s)
     uv_timer_init(s->loop, &c->timer);
     c->tcp.data = c->timer.data = c;
     c->open_handles = 2;
-    c->next = s->conns;
-    if (s->conns)
-        s->conns->prev = c;
-    s->conns = c;
+    DLIST_PUSH(s->conns, c);
     s->nconns++;
     buf_init(&c->in, HS_INPUT_MAX + sizeof(read_buf) + HTTP_LINE_MAX +
                          HTTP_HEADERS_MAX);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/dlist.h"
 #include "base/str.h"
 #include "base/xalloc.h"
 #include "provider/curlapi.h"
@@ -111,12 +112,7 @@ static void finish(struct http_req *r, CURLcode code)
     else if (code != CURLE_OK)
         snprintf(d.error, sizeof(d.error), "%s",
                  r->errbuf[0] ? r->errbuf : c->api->easy_strerror(code));
-    if (r->prev)
-        r->prev->next = r->next;
-    else
-        c->reqs = r->next;
-    if (r->next)
-        r->next->prev = r->prev;
+    DLIST_UNLINK(c->reqs, r);
     if (r->h.on_done)
         r->h.on_done(r->h.arg, &r->resp, &d);
     c->api->easy_cleanup(r->easy);
@@ -414,10 +410,7 @@ struct http_req *http_start(struct http_client *c,
     r->watchdog.data = r;
     uv_timer_start(&r->watchdog, on_watchdog, (uint64_t)r->header_timeout_ms,
                    0);
-    r->next = c->reqs;
-    if (c->reqs)
-        c->reqs->prev = r;
-    c->reqs = r;
+    DLIST_PUSH(c->reqs, r);
     c->api->multi_add_handle(c->multi, r->easy);
     return r;
 }
