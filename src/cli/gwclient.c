@@ -9,10 +9,12 @@
 #include <sys/utsname.h>
 
 #include "base/clock.h"
+#include "base/secret.h"
 #include "base/str.h"
 #include "base/xalloc.h"
 #include "cli/common.h"
 #include "cli/gwclient.h"
+#include "gateway/settings.h"
 #include "json/jsonx.h"
 #include "base/banned.h"
 
@@ -33,34 +35,40 @@ static int port_of(const json_t *root)
     return DEFAULT_PORT;
 }
 
-static char *first_set(const char *flag, const char *env, const json_t *auth,
+/* The client's order: the flag, the environment, then the config's
+ * gateway.auth.<key> (a string or SecretRef, as the gateway reads it). */
+static char *first_set(const char *flag, const char *env, json_t *root,
                        const char *key)
 {
     const char *v = getenv(env);
+    struct secret s;
+    struct oc_err err;
+    char *out = NULL;
 
     if (flag)
         return xstrdup(flag);
     if (v && *v)
         return xstrdup(v);
-    v = jsonx_get_str(auth, key);
-    return v && *v ? xstrdup(v) : NULL;
+    secret_init(&s);
+    if (gw_config_secret(root, key, &s, &err) == 0)
+        out = xstrdup(secret_value(&s));
+    secret_release(&s);
+    return out;
 }
 
 static int from_config(struct gwc *c, struct cli_ctx *ctx)
 {
     struct config cfg;
-    json_t *auth;
 
     if (cli_load_config(ctx, &cfg, CONFIG_APPLY_ENV) != 0) {
         config_release(&cfg);
         return CLI_FAIL;
     }
-    auth = jsonx_get_obj(jsonx_get_obj(cfg.root, "gateway"), "auth");
     snprintf(c->url, sizeof(c->url), "ws://127.0.0.1:%d", port_of(cfg.root));
-    c->token = first_set(cli_opt(ctx, "token"), "OPENCLAW_GATEWAY_TOKEN", auth,
-                         "token");
+    c->token = first_set(cli_opt(ctx, "token"), "OPENCLAW_GATEWAY_TOKEN",
+                         cfg.root, "token");
     c->password = first_set(cli_opt(ctx, "password"),
-                            "OPENCLAW_GATEWAY_PASSWORD", auth, "password");
+                            "OPENCLAW_GATEWAY_PASSWORD", cfg.root, "password");
     config_release(&cfg);
     return CLI_OK;
 }

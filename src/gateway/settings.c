@@ -240,6 +240,18 @@ static bool config_given(const json_t *v)
            !(json_is_string(v) && !*json_string_value(v));
 }
 
+int gw_config_secret(json_t *root, const char *key, struct secret *out,
+                     struct oc_err *err)
+{
+    json_t *v = json_object_get(gw_obj(root, "auth"), key);
+    char path[64];
+
+    if (!config_given(v))
+        return OC_ENOENT;
+    snprintf(path, sizeof(path), "gateway.auth.%s", key);
+    return config_secret(v, path, out, err);
+}
+
 struct secret_src {
     const char *flag, *flag_name, *key, *env;
 };

@@ -73,6 +73,13 @@ int gw_settings_resolve(json_t *root, const struct gw_flags *f,
 
 const char *gw_auth_mode_name(enum gw_auth_mode m);
 
+/* gateway.auth.<key> ("token" or "password") of the config: a string or
+ * a SecretRef {source:"env", id}. 0 with out set; OC_ENOENT when it is not
+ * configured (absent, null or ""); OC_EPERM with err when it cannot be
+ * resolved. */
+int gw_config_secret(json_t *root, const char *key, struct secret *out,
+                     struct oc_err *err);
+
 /* The parts of the gateway.* config that need a restart differ? */
 bool gw_settings_restart_needed(json_t *old_root, json_t *new_root, char *what,
                                 size_t whatsz);

@@ -308,6 +308,16 @@ GW_PORT=$P2 gw_start --force || exit 1
 assert_contains "$GW_ERR" "--force: stopping pid $HOLDER"
 wait "$HOLDER" 2>/dev/null
 
+# --- a token kept as a SecretRef: the gateway and its clients resolve it ----
+gw_stop
+REF_TOKEN=gw-token-from-a-secret-ref-77
+printf 'GW_TOKEN_REF=%s\n' "$REF_TOKEN" >>"$STATE/.env"
+"$OC" config set gateway.auth.token '{"source":"env","id":"GW_TOKEN_REF"}' --strict-json >/dev/null
+gw_start || exit 1
+HTTP=$(curl -s -o "$OUT" -w '%{http_code}' -H "Authorization: Bearer $REF_TOKEN" "$GW_URL/v1/models")
+assert_eq 200 "$HTTP" "the gateway resolves the SecretRef from <state>/.env"
+OPENCLAW_GATEWAY_PORT=$GW_PORT expect 0 "$OC" health
+
 gw_stop
 assert_eq 0 "$GW_RC" "clean exit after SIGTERM"
 finish
