@@ -166,21 +166,16 @@ static int listen_all(struct gw *g)
 
 /* ---- stopping ------------------------------------------------------------ */
 
-static void close_cb(uv_handle_t *h)
-{
-    (void)h;
-}
-
 static void close_handles(struct gw *g)
 {
     if (!g->handles)
         return;
     g->handles = false;
-    uv_close((uv_handle_t *)&g->sigterm, close_cb);
-    uv_close((uv_handle_t *)&g->sigint, close_cb);
-    uv_close((uv_handle_t *)&g->sighup, close_cb);
-    uv_close((uv_handle_t *)&g->drain_timer, close_cb);
-    uv_close((uv_handle_t *)&g->defer_timer, close_cb);
+    uv_close((uv_handle_t *)&g->sigterm, NULL);
+    uv_close((uv_handle_t *)&g->sigint, NULL);
+    uv_close((uv_handle_t *)&g->sighup, NULL);
+    uv_close((uv_handle_t *)&g->drain_timer, NULL);
+    uv_close((uv_handle_t *)&g->defer_timer, NULL);
     gw_reload_stop(g);
 }
 
@@ -347,7 +342,6 @@ int gateway_run(const struct gw_options *o)
         if (o->on_ready)
             o->on_ready(o->arg, g.port);
         uv_run(g.loop, UV_RUN_DEFAULT);
-        rc = g.exit_code;
         log_info("stopped");
     }
     cleanup(&g);

@@ -40,7 +40,6 @@ struct gw {
     int port;
     int lock_fd;
     int64_t started_ms;
-    int exit_code;
     bool draining;
     int signals;  /* stop signals received */
     bool handles; /* the signal and timer handles are initialised */
@@ -50,7 +49,8 @@ struct gw {
     /* config reload */
     uv_fs_event_t watch;
     uv_timer_t reload_timer;
-    bool watching;
+    bool watching;   /* reload_timer initialised */
+    bool watch_open; /* watch initialised */
     /* work in progress */
     struct gw_call *calls;
     struct gw_wsconn *wsconns;
@@ -106,6 +106,5 @@ int gw_port_kill(pid_t pid);
 /* gw_ws.c */
 void gw_ws_upgrade(struct gw *g, struct hs_req *r);
 void gw_ws_shutdown(struct gw *g); /* "shutdown" event, then close all */
-size_t gw_ws_count(const struct gw *g);
 
 #endif

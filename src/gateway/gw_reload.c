@@ -105,6 +105,7 @@ void gw_reload_start(struct gw *g)
     dir = path_dirname(g->cfg.path);
     uv_fs_event_init(g->loop, &g->watch);
     g->watch.data = g;
+    g->watch_open = true;
     if (uv_fs_event_start(&g->watch, on_change, dir, 0) != 0)
         log_warn("cannot watch %s for config changes; send SIGHUP to reload",
                  dir);
@@ -117,6 +118,6 @@ void gw_reload_stop(struct gw *g)
         return;
     g->watching = false;
     uv_close((uv_handle_t *)&g->reload_timer, NULL);
-    if (uv_is_active((uv_handle_t *)&g->watch) || g->watch.type == UV_FS_EVENT)
+    if (g->watch_open)
         uv_close((uv_handle_t *)&g->watch, NULL);
 }

@@ -38,16 +38,6 @@ long gw_ws_tick_ms(void)
     return (*end || ms < 100 || ms > 3600000) ? GW_WS_TICK_MS : ms;
 }
 
-size_t gw_ws_count(const struct gw *g)
-{
-    const struct gw_wsconn *c;
-    size_t n = 0;
-
-    for (c = g->wsconns; c; c = c->next)
-        n++;
-    return n;
-}
-
 size_t gw_ws_authed_count(const struct gw *g)
 {
     const struct gw_wsconn *c;
