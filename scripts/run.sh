@@ -7,16 +7,19 @@
 # own, .run/state in this checkout: on the first run `openclaw onboard`
 # writes a config there (gateway.mode local, loopback, a generated token,
 # the HTTP API on) and the token is printed once. Ctrl-C stops it.
+# OPENCLAW_RUN_BIN names a binary to use as is, without building (tests).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-if ! command -v cmake >/dev/null 2>&1 || ! command -v ninja >/dev/null 2>&1 ||
+OC=${OPENCLAW_RUN_BIN:-"$root/build/openclaw"}
+if [ -n "${OPENCLAW_RUN_BIN:-}" ]; then
+    :
+elif ! command -v cmake >/dev/null 2>&1 || ! command -v ninja >/dev/null 2>&1 ||
     [ ! -x build/openclaw ]; then
     make setup
 else
     make --no-print-directory release >/dev/null
 fi
-OC="$root/build/openclaw"
 
 if [ -z "${OPENCLAW_STATE_DIR:-}" ] && [ ! -f "$HOME/.openclaw/openclaw.json" ]; then
     OPENCLAW_STATE_DIR="$root/.run/state"
