@@ -89,6 +89,8 @@ void hs_conn_drop(struct hs_conn *c, const char *why)
     uv_close((uv_handle_t *)&c->timer, on_handle_closed);
 }
 
+static void start_reading(struct hs_conn *c);
+
 static void on_shutdown(uv_shutdown_t *req, int status)
 {
     struct hs_conn *c = req->data;
@@ -101,6 +103,7 @@ static void on_shutdown(uv_shutdown_t *req, int status)
     }
     c->mode = HS_LINGER; /* read and drop until EOF, briefly */
     c->linger_at = uv_now(c->s->loop) + LINGER_MS;
+    start_reading(c); /* the client's EOF ends the linger at once */
     hs_arm(c);
 }
 
@@ -118,6 +121,8 @@ static void begin_shutdown(struct hs_conn *c)
 
 void hs_output_idle(struct hs_conn *c)
 {
+    if (!c->req && c->pending == 0)
+        c->idle_at = uv_now(c->s->loop);
     if (c->close_after && c->pending == 0 && !c->req_pending)
         begin_shutdown(c);
     else
@@ -153,15 +158,15 @@ static void deadline_of(const struct hs_conn *c, struct hs_deadline *d)
         *d = (struct hs_deadline){1, "backlog", 0};
     else if (c->shutting || c->mode == HS_RAW)
         return;
-    else if (want_head && c->in.len == 0 && c->served > 0)
+    else if (want_head && !c->head_begun && c->served > 0)
         *d = (struct hs_deadline){after(c->idle_at, cfg->idle_timeout_ms),
                                   "idle", 0};
     else if (want_head)
         *d = (struct hs_deadline){after(c->head_at, cfg->header_timeout_ms),
                                   "request head too slow", 408};
-    else if (c->req->state == HS_READING)
+    else if (c->req && c->req->state == HS_READING)
         *d = (struct hs_deadline){after(c->body_at, cfg->body_timeout_ms),
-                                  "request body too slow", 408};
+                                  "request body too slow", 0};
 }
 
 static void deliver_backlog(struct hs_conn *c)
@@ -191,7 +196,7 @@ static void on_timer(uv_timer_t *t)
             hs_arm(c);
         return;
     }
-    if (d.status && c->pending == 0 && !c->req) {
+    if (d.status && c->pending == 0) {
         hs_error_response(c, d.status, d.what);
         return;
     }
@@ -242,10 +247,18 @@ static void stop_reading(struct hs_conn *c)
     c->reading = false;
 }
 
+/* The first byte of a request head starts its header timeout. */
+static void head_begins(struct hs_conn *c)
+{
+    if (c->req || c->head_begun)
+        return;
+    c->head_begun = true;
+    c->head_at = uv_now(c->s->loop);
+}
+
 static void take_input(struct hs_conn *c, const char *p, size_t n)
 {
-    if (c->in.len == 0 && !c->req)
-        c->head_at = uv_now(c->s->loop);
+    head_begins(c);
     if (buf_add(&c->in, p, n) != 0) {
         hs_conn_drop(c, "input over its cap");
         return;
@@ -294,6 +307,7 @@ static void begin_request(struct hs_conn *c)
     r->keep_alive = h->keep_alive;
     buf_init(&r->body, (size_t)c->parser->lim.body_max + 1);
     c->req = r;
+    c->head_begun = false;
     c->body_at = uv_now(c->s->loop);
     if (h->expect_continue && (h->chunked || h->content_length > 0)) {
         static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -362,6 +376,8 @@ static void process_input(struct hs_conn *c)
     while (!c->closing && c->mode == HS_HTTP && !c->close_after) {
         if (c->req && c->req->state == HS_HANDLING)
             break;
+        if (off < c->in.len)
+            head_begins(c); /* pipelined bytes of the next request */
         used = http_parse(c->parser, c->in.p + off, c->in.len - off, &ev);
         off += used;
         if (ev.type == HTTP_EV_NONE || !on_event(c, &ev))
@@ -371,8 +387,6 @@ static void process_input(struct hs_conn *c)
     if (c->closing)
         return;
     consume(&c->in, off);
-    if (c->mode == HS_HTTP && c->in.len == 0 && !c->req)
-        c->head_at = uv_now(c->s->loop);
     hs_arm(c);
 }
 
@@ -614,7 +628,7 @@ void hs_server_drain(struct hs_server *s)
         uv_close((uv_handle_t *)s->listeners[i], on_listener_closed);
     for (c = s->conns; c; c = next) {
         next = c->next;
-        if (c->mode == HS_HTTP && !c->req && c->in.len == 0 && !c->closing)
+        if (c->mode == HS_HTTP && !c->req && !c->head_begun && !c->closing)
             hs_conn_drop(c, "shutting down");
     }
 }

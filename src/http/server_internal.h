@@ -79,9 +79,11 @@ struct hs_conn {
     bool raw_closed;      /* raw on_close delivered */
     bool raw_backlog;     /* input received before the upgrade to deliver */
     unsigned served;      /* requests answered on this connection */
+    bool head_begun;      /* bytes of the next request head have arrived
+                             (the parser may hold them: c->in is no guide) */
     uint64_t head_at;     /* loop ms: this request's first byte (or accept) */
     uint64_t body_at;     /* loop ms: the last body bytes */
-    uint64_t idle_at;     /* loop ms: the last response ended */
+    uint64_t idle_at;     /* loop ms: the last response was written */
     uint64_t progress_at; /* loop ms: output last moved */
     uint64_t linger_at;   /* loop ms: give up lingering */
     uv_shutdown_t shutdown;

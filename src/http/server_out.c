@@ -335,8 +335,10 @@ void hs_release(struct hs_req *r)
 {
     if (r->ended)
         return;
-    if (!r->aborted)
+    if (!r->aborted) {
+        r->aborted = true; /* the handler ends r itself: no on_abort */
         hs_conn_drop(r->c, "request released");
+    }
     hs_request_done(r);
 }
 
