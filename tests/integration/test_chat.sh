@@ -78,6 +78,7 @@ expect you>
 send are you there?\r
 expect Still here.
 expect you>
+keymode
 send \x04
 S
 "$PTY" "$T_ROOT/pty.script" -- "$OC" chat >"$OUT" 2>&1

@@ -9,6 +9,11 @@
  *   expect TEXT   wait until the output after the last match holds TEXT
  *   send TEXT     type TEXT; \n \r \t \\ and \xHH are decoded
  *   sleep MS      pause
+ *   keymode       wait until the command reads keys one by one (the
+ *                 terminal is out of line mode, as a line editor sets it
+ *                 after printing its prompt): a control key such as
+ *                 Ctrl-D sent before that is taken by the kernel's line
+ *                 discipline instead of reaching the editor
  *
  * Everything the command printed (including the terminal's echo of what
  * was typed) is written to stdout. The exit code is the command's (128+N
@@ -25,6 +30,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -148,6 +154,23 @@ static int expect(int fd, struct transcript *t, const char *text,
     }
 }
 
+/* The master side reports the slave's modes (Linux tty_mode_ioctl). */
+static int keymode(int fd, struct transcript *t, long long deadline)
+{
+    struct termios tio;
+
+    while (now_ms() < deadline) {
+        if (tcgetattr(fd, &tio) != 0)
+            return -1;
+        if (!(tio.c_lflag & ICANON))
+            return 0;
+        if (pump(fd, t, 10) < 0)
+            break;
+    }
+    fprintf(stderr, "ptydrive: timed out waiting for key-by-key input\n");
+    return -1;
+}
+
 static int run_script(FILE *script, int fd, struct transcript *t, int timeout_s)
 {
     char line[8192];
@@ -164,6 +187,9 @@ static int run_script(FILE *script, int fd, struct transcript *t, int timeout_s)
         } else if (!strncmp(line, "send ", 5)) {
             n = decode(line + 5);
             if (write(fd, line + 5, n) != (ssize_t)n)
+                return -1;
+        } else if (!strcmp(line, "keymode")) {
+            if (keymode(fd, t, now_ms() + timeout_s * 1000LL))
                 return -1;
         } else if (!strncmp(line, "sleep ", 6)) {
             long long until = now_ms() + atoll(line + 6);
