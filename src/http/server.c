@@ -41,10 +41,19 @@ void hs_maybe_finish_close(struct hs_conn *c)
         free_conn(c);
 }
 
+/* An on_abort owed since a drop inside hs_send is delivered here, from
+ * the loop, before the count falls: the handler may end the request in
+ * it without the connection being freed under us. */
 static void on_handle_closed(uv_handle_t *h)
 {
     struct hs_conn *c = h->data;
+    struct hs_req *r = c->req;
 
+    if (r && r->abort_owed) {
+        r->abort_owed = false;
+        if (!r->ended && r->ev.on_abort)
+            r->ev.on_abort(r->ev.arg);
+    }
     c->open_handles--;
     hs_maybe_finish_close(c);
 }
@@ -68,7 +77,9 @@ static void abort_request(struct hs_conn *c)
         free_req(r);
         return;
     }
-    if (r->ev.on_abort)
+    if (c->in_send) /* not into the handler's own hs_respond/hs_write */
+        r->abort_owed = true;
+    else if (r->ev.on_abort)
         r->ev.on_abort(r->ev.arg);
 }
 

@@ -114,7 +114,9 @@ struct hs_events {
     /* The queue fell under the low-water mark after being congested. */
     void (*on_drain)(void *arg);
     /* The client went away before the request ended: stop producing, then
-     * end the request (hs_release or hs_end) — now or later. */
+     * end the request (hs_release or hs_end) — now or later. Called from
+     * the loop, never from inside the handler's own hs_* call: a write
+     * that finds the client gone returns -1 and on_abort follows. */
     void (*on_abort)(void *arg);
     void *arg;
 };

@@ -49,8 +49,9 @@ struct hs_req {
     bool chunked;
     bool head_only; /* a HEAD request: no body in the response */
     bool keep_alive;
-    bool aborted; /* the client went away */
-    bool ended;   /* the handler ended it */
+    bool aborted;    /* the client went away */
+    bool abort_owed; /* on_abort to deliver once the conn's handles close */
+    bool ended;      /* the handler ended it */
     struct hs_events ev;
 };
 
@@ -73,6 +74,7 @@ struct hs_conn {
     bool gone;          /* the client is gone (EOF, error, dropped) */
     bool reading;       /* uv_read_start active */
     bool in_process;    /* inside process_input (no recursion) */
+    bool in_send;       /* inside hs_send: the handler may be on the stack */
     bool shutting;      /* uv_shutdown issued */
     int open_handles;   /* tcp and timer: freed when both closed */
     struct hs_raw_events raw;

@@ -108,8 +108,7 @@ static int queue(struct hs_conn *c, const uv_buf_t *bufs, unsigned int nbufs,
     return 0;
 }
 
-/* Write now what the socket takes, queue the rest; -1 when gone. */
-int hs_send(struct hs_conn *c, const uv_buf_t *in, unsigned int nbufs)
+static int send_now(struct hs_conn *c, const uv_buf_t *in, unsigned int nbufs)
 {
     uv_buf_t bufs[4];
     size_t total = 0, left;
@@ -137,6 +136,19 @@ int hs_send(struct hs_conn *c, const uv_buf_t *in, unsigned int nbufs)
     if (left == 0)
         return 0;
     return queue(c, bufs, nbufs, left);
+}
+
+/* Write now what the socket takes, queue the rest; -1 when gone. A drop
+ * here does not call on_abort at once: the caller may be the handler,
+ * in the middle of its own response (see on_handle_closed). */
+int hs_send(struct hs_conn *c, const uv_buf_t *in, unsigned int nbufs)
+{
+    int rc;
+
+    c->in_send = true;
+    rc = send_now(c, in, nbufs);
+    c->in_send = false;
+    return rc;
 }
 
 /* ---- status lines and headers -------------------------------------------
