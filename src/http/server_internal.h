@@ -105,8 +105,10 @@ static inline uv_buf_t hs_buf(const void *p, size_t n)
 
 /* server_out.c */
 int hs_send(struct hs_conn *c, const uv_buf_t *bufs, unsigned int nbufs);
+/* The status line and headers, and body (or NULL) in the same write. */
 void hs_write_status(struct hs_req *r, int status, const char *ctype,
-                     const struct hs_header *headers, const char *framing);
+                     const struct hs_header *headers, const char *framing,
+                     const uv_buf_t *body);
 void hs_error_response(struct hs_conn *c, int status, const char *reason);
 
 /* server.c */

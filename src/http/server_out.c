@@ -227,12 +227,13 @@ static const char *http_date(void)
 }
 
 void hs_write_status(struct hs_req *r, int status, const char *ctype,
-                     const struct hs_header *headers, const char *framing)
+                     const struct hs_header *headers, const char *framing,
+                     const uv_buf_t *body)
 {
     struct hs_conn *c = r->c;
     bool keep = r->keep_alive && !c->s->draining && !c->close_after;
     struct buf b;
-    uv_buf_t ub;
+    uv_buf_t ub[2];
 
     buf_init(&b, 64u << 10);
     buf_addf(&b, "HTTP/1.1 %d %s\r\nDate: %s\r\n", status,
@@ -249,8 +250,10 @@ void hs_write_status(struct hs_req *r, int status, const char *ctype,
         c->close_after = true;
     }
     r->started = true;
-    ub = uv_buf_init(b.p, (unsigned int)b.len);
-    hs_send(c, &ub, 1);
+    ub[0] = uv_buf_init(b.p, (unsigned int)b.len);
+    if (body)
+        ub[1] = *body;
+    hs_send(c, ub, body ? 2 : 1);
     buf_release(&b);
 }
 
@@ -288,10 +291,9 @@ void hs_respond(struct hs_req *r, int status, const char *ctype,
         return;
     if (!r->aborted && !r->started) {
         snprintf(framing, sizeof(framing), "Content-Length: %zu\r\n", n);
-        hs_write_status(r, status, ctype, headers, framing);
         ub = hs_buf(body, n);
-        if (n && !r->head_only)
-            hs_send(r->c, &ub, 1);
+        hs_write_status(r, status, ctype, headers, framing,
+                        n && !r->head_only ? &ub : NULL);
     }
     hs_request_done(r);
 }
@@ -308,7 +310,7 @@ void hs_start(struct hs_req *r, int status, const char *ctype,
     if (!r->chunked)
         r->keep_alive = false; /* close-delimited */
     hs_write_status(r, status, ctype, headers,
-                    r->chunked ? "Transfer-Encoding: chunked\r\n" : "");
+                    r->chunked ? "Transfer-Encoding: chunked\r\n" : "", NULL);
 }
 
 int hs_write(struct hs_req *r, const char *p, size_t n)
