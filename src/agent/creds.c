@@ -206,12 +206,19 @@ static int mark_fn(struct auth_store *s, void *arg, struct oc_err *err)
     return 1;
 }
 
-void creds_mark_success(const struct creds_owner *o, const char *provider,
+void creds_mark_success(const struct creds_owner *o,
+                        const struct auth_store *seen, const char *provider,
                         const char *id)
 {
     struct mark m = {.provider = provider, .id = id, .reason = REASON_NONE};
+    struct usage_stats st;
     struct oc_err err;
 
+    if (seen && auth_store_has(seen, id) && auth_store_current(seen)) {
+        auth_store_stats(seen, id, &st);
+        if (!success_is_news(seen, &m, &st, clock_wall_ms()))
+            return;
+    }
     if (auth_store_update(o->agent_dir, o->paths, mark_fn, &m, &err) < 0)
         log_warn("could not record the success of %s: %s", id,
                  oc_err_msg(&err));

@@ -73,8 +73,11 @@ struct creds_owner {
 };
 
 /* After a successful call with profile id: errors cleared, lastUsed,
- * lastGood[provider]. Locked; errors are only logged. */
-void creds_mark_success(const struct creds_owner *o, const char *provider,
+ * lastGood[provider]. Locked; errors are only logged. seen (or NULL): the
+ * store the call was planned on; when the files are unchanged since and
+ * the success changes nothing in it, no lock is taken (a busy gateway). */
+void creds_mark_success(const struct creds_owner *o,
+                        const struct auth_store *seen, const char *provider,
                         const char *id);
 
 /* After a failed call (reason from classify_failure; never timeouts):

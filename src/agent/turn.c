@@ -302,7 +302,7 @@ static void succeed(struct turn *t)
     struct creds_owner own = {t->agent_dir, t->env.paths, t->env.cfg};
 
     if (c->kind == CAND_PROFILE)
-        creds_mark_success(&own, t->route.provider, c->name);
+        creds_mark_success(&own, &t->store, t->route.provider, c->name);
     t->out.ok = true;
     t->out.message = t->res.message;
     snprintf(t->out.stop_reason, sizeof(t->out.stop_reason), "%s",

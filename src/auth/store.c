@@ -160,7 +160,13 @@ static void set_paths(struct auth_store *s, const char *agent_dir,
 /* Read both files into s (no lock, no import). */
 static int load_files(struct auth_store *s, struct oc_err *err)
 {
-    int rc = read_doc(s->path, &s->doc, err);
+    int rc;
+
+    /* before reading: a write in between makes the signature stale, and
+     * auth_store_current then says no (never yes on old contents) */
+    fsx_sig_of(s->path, &s->sig[0]);
+    fsx_sig_of(s->state_path, &s->sig[1]);
+    rc = read_doc(s->path, &s->doc, err);
 
     s->exists = rc == 0;
     if (rc == OC_ENOENT) {
@@ -181,6 +187,19 @@ static int load_files(struct auth_store *s, struct oc_err *err)
         merge_state(s);
     store_reindex(s);
     return 0;
+}
+
+bool auth_store_current(const struct auth_store *s)
+{
+    struct fsx_sig now;
+
+    if (!s->path || !s->doc || s->legacy_pending)
+        return false;
+    fsx_sig_of(s->path, &now);
+    if (!fsx_sig_same(&now, &s->sig[0]))
+        return false;
+    fsx_sig_of(s->state_path, &now);
+    return fsx_sig_same(&now, &s->sig[1]);
 }
 
 static bool legacy_present(const struct auth_store *s)

@@ -26,6 +26,7 @@
 #include "auth/cred.h"
 #include "auth/policy.h"
 #include "base/err.h"
+#include "base/fsx.h"
 #include "base/strlist.h"
 #include "config/paths.h"
 
@@ -46,6 +47,7 @@ struct auth_store {
     struct strlist warnings; /* skipped entries, imports */
     struct auth_cred *creds; /* valid profiles, in file order */
     size_t ncreds;
+    struct fsx_sig sig[2]; /* the two files as they were before reading */
 };
 
 void auth_store_init(struct auth_store *s);
@@ -65,6 +67,14 @@ int auth_store_load(struct auth_store *s, const char *agent_dir,
  * set): nothing on disk changes. For doctor and listings. */
 int auth_store_peek(struct auth_store *s, const char *agent_dir,
                     const struct oc_paths *p, struct oc_err *err);
+
+/*
+ * Are both files still as s read them (same inode, size and times)? Lets
+ * a reader skip a locked update that, on what it read, changes nothing.
+ * A file rewritten in place within one timestamp tick to the same size
+ * is missed, the one blind spot of stat.
+ */
+bool auth_store_current(const struct auth_store *s);
 
 /*
  * Locked read-modify-write: take <dir>/auth-profiles.json.lock, load,

@@ -60,6 +60,35 @@ static int read_fd(int fd, const char *path, size_t max, struct buf *out,
     }
 }
 
+void fsx_sig_of(const char *path, struct fsx_sig *out)
+{
+    struct stat st;
+
+    memset(out, 0, sizeof(*out));
+    if (stat(path, &st) != 0)
+        return;
+    out->exists = true;
+    out->dev = st.st_dev;
+    out->ino = st.st_ino;
+    out->size = st.st_size;
+    out->mtime = st.st_mtim;
+    out->ctime = st.st_ctim;
+}
+
+static bool same_time(struct timespec a, struct timespec b)
+{
+    return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+bool fsx_sig_same(const struct fsx_sig *a, const struct fsx_sig *b)
+{
+    if (a->exists != b->exists)
+        return false;
+    return !a->exists ||
+           (a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+            same_time(a->mtime, b->mtime) && same_time(a->ctime, b->ctime));
+}
+
 int fsx_read_file(const char *path, size_t max, struct buf *out,
                   struct oc_err *err)
 {

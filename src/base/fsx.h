@@ -24,12 +24,28 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "base/buf.h"
 #include "base/err.h"
 
 #define FSX_FILE_MODE 0600
 #define FSX_DIR_MODE  0700
+
+/*
+ * What a file looked like when it was read: identity, size and times
+ * (nanoseconds). A replaced file (new inode) or a write that changed its
+ * size or times no longer matches. exists false: it was not there.
+ */
+struct fsx_sig {
+    bool exists;
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime, ctime;
+};
+void fsx_sig_of(const char *path, struct fsx_sig *out);
+bool fsx_sig_same(const struct fsx_sig *a, const struct fsx_sig *b);
 
 /*
  * Read a whole regular file into out (an initialised, empty buf). Fails
