@@ -66,6 +66,7 @@ void log_msg(enum log_level level, const char *func, const char *fmt, ...)
 {
     char line[4096];
     char ts[CLOCK_ISO_MAX];
+    bool show_func = level >= LOG_DEBUG && func;
     va_list ap;
 
     if (!log_enabled(level))
@@ -74,13 +75,12 @@ void log_msg(enum log_level level, const char *func, const char *fmt, ...)
     vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
     secret_redact_text(line);
-    if (with_time) {
+    if (with_time)
         clock_iso8601(clock_wall_ms(), ts, sizeof(ts));
-        fprintf(stderr, "%s %s ", ts, level_names[level]);
-    } else {
-        fprintf(stderr, "openclaw: %s: ", level_labels[level]);
-    }
-    if (level >= LOG_DEBUG && func)
-        fprintf(stderr, "%s: ", func);
-    fprintf(stderr, "%s\n", line);
+    /* one write per line: stderr is unbuffered, and lines of two
+     * processes sharing a journal must not interleave */
+    fprintf(stderr, "%s %s%s%s%s%s\n", with_time ? ts : "openclaw:",
+            with_time ? level_names[level] : level_labels[level],
+            with_time ? " " : ": ", show_func ? func : "",
+            show_func ? ": " : "", line);
 }

@@ -267,23 +267,32 @@ static size_t hex_run_at(const char *s, size_t i)
     return j - i >= 32 && !isalnum((unsigned char)s[j]) ? j - i : 0;
 }
 
+/* The byte after a credential name: a quote, a space, '=' or ':'. */
+static bool after_name(char c)
+{
+    return c == '"' || c == '\'' || c == ' ' || c == '=' || c == ':';
+}
+
+/* Each pattern is only tried where its first byte can be (every log line
+ * goes through here). */
 void secret_redact_text(char *s)
 {
     size_t i = 0, len, start;
+    char c;
 
-    while (s[i]) {
-        len = bearer_at(s, i);
+    while ((c = s[i]) != '\0') {
+        len = c == 'b' || c == 'B' ? bearer_at(s, i) : 0;
         if (len) {
             i += 7 + mask_in_place(s, i + 7, len - 7);
             continue;
         }
-        len = assigned_value_at(s, i, &start);
+        len = after_name(c) ? assigned_value_at(s, i, &start) : 0;
         if (len) {
             i = start + mask_in_place(s, start, len);
             continue;
         }
-        len = token_at(s, i);
-        if (!len)
+        len = c == 's' ? token_at(s, i) : 0;
+        if (!len && isxdigit((unsigned char)c))
             len = hex_run_at(s, i);
         i += len ? mask_in_place(s, i, len) : 1;
     }
