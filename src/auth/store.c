@@ -74,7 +74,8 @@ void store_reindex(struct auth_store *s)
 }
 
 /* Parse one JSON document; OC_ENOENT when the file is absent. */
-static int read_doc(const char *path, json_t **out, struct oc_err *err)
+static int read_doc(const char *path, json_t **out, struct fsx_sig *sig,
+                    struct oc_err *err)
 {
     struct json5_error e;
     struct buf b;
@@ -82,7 +83,7 @@ static int read_doc(const char *path, json_t **out, struct oc_err *err)
 
     *out = NULL;
     buf_init(&b, AUTH_STORE_MAX);
-    rc = fsx_read_file(path, AUTH_STORE_MAX, &b, err);
+    rc = fsx_read_file_sig(path, AUTH_STORE_MAX, &b, sig, err);
     if (rc)
         return rc;
     *out = json5_parse(b.p, b.len, NULL, NULL, &e);
@@ -162,11 +163,10 @@ static int load_files(struct auth_store *s, struct oc_err *err)
 {
     int rc;
 
-    /* before reading: a write in between makes the signature stale, and
-     * auth_store_current then says no (never yes on old contents) */
-    fsx_sig_of(s->path, &s->sig[0]);
-    fsx_sig_of(s->state_path, &s->sig[1]);
-    rc = read_doc(s->path, &s->doc, err);
+    /* taken as each file is opened: a write after that makes the
+     * signature stale, and auth_store_current then says no (never yes on
+     * old contents) */
+    rc = read_doc(s->path, &s->doc, &s->sig[0], err);
 
     s->exists = rc == 0;
     if (rc == OC_ENOENT) {
@@ -178,7 +178,7 @@ static int load_files(struct auth_store *s, struct oc_err *err)
     rc = check_layout(s, err);
     if (rc)
         return rc;
-    rc = read_doc(s->state_path, &s->state, err);
+    rc = read_doc(s->state_path, &s->state, &s->sig[1], err);
     if (rc == OC_ENOENT)
         oc_err_clear(err);
     else if (rc)

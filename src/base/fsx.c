@@ -60,19 +60,23 @@ static int read_fd(int fd, const char *path, size_t max, struct buf *out,
     }
 }
 
+static void sig_set(struct fsx_sig *out, const struct stat *st)
+{
+    out->exists = true;
+    out->dev = st->st_dev;
+    out->ino = st->st_ino;
+    out->size = st->st_size;
+    out->mtime = st->st_mtim;
+    out->ctime = st->st_ctim;
+}
+
 void fsx_sig_of(const char *path, struct fsx_sig *out)
 {
     struct stat st;
 
     memset(out, 0, sizeof(*out));
-    if (stat(path, &st) != 0)
-        return;
-    out->exists = true;
-    out->dev = st.st_dev;
-    out->ino = st.st_ino;
-    out->size = st.st_size;
-    out->mtime = st.st_mtim;
-    out->ctime = st.st_ctim;
+    if (stat(path, &st) == 0)
+        sig_set(out, &st);
 }
 
 static bool same_time(struct timespec a, struct timespec b)
@@ -92,9 +96,17 @@ bool fsx_sig_same(const struct fsx_sig *a, const struct fsx_sig *b)
 int fsx_read_file(const char *path, size_t max, struct buf *out,
                   struct oc_err *err)
 {
+    return fsx_read_file_sig(path, max, out, NULL, err);
+}
+
+int fsx_read_file_sig(const char *path, size_t max, struct buf *out,
+                      struct fsx_sig *sig, struct oc_err *err)
+{
     struct stat st;
     int fd, rc;
 
+    if (sig)
+        memset(sig, 0, sizeof(*sig));
     /* O_NONBLOCK: a FIFO planted at the path must not hang us. */
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
@@ -104,6 +116,8 @@ int fsx_read_file(const char *path, size_t max, struct buf *out,
         close(fd);
         return oc_err_set(err, OC_EIO, "'%s' is not a regular file", path);
     }
+    if (sig)
+        sig_set(sig, &st);
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     if ((uint64_t)st.st_size > max) {
         close(fd);

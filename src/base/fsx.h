@@ -54,6 +54,10 @@ bool fsx_sig_same(const struct fsx_sig *a, const struct fsx_sig *b);
  */
 int fsx_read_file(const char *path, size_t max, struct buf *out,
                   struct oc_err *err);
+/* The same, and sig: the file as it was opened (before the read), or
+ * not there (OC_ENOENT). */
+int fsx_read_file_sig(const char *path, size_t max, struct buf *out,
+                      struct fsx_sig *sig, struct oc_err *err);
 
 /* Create dir and missing parents with mode (existing ones untouched). */
 int fsx_mkdir_p(const char *dir, mode_t mode, struct oc_err *err);
