@@ -302,6 +302,11 @@ fi
 gw_rps() { # UPSTREAM-PORT: the gateway's "RPS ERRORS" in $res
     start_gateway "http://127.0.0.1:$1"
     res=$(rps "$work/gw.lua" "$gw_port" /v1/chat/completions)
+    if ! kill -0 "$gw_pid" 2>/dev/null; then # a crash is a finding, not a figure
+        echo "the gateway died under wrk; its log ends:" >&2
+        tail -20 "$work/gw.err" >&2
+        res="${res% *} gateway-died"
+    fi
     forget "$gw_pid"
 }
 ratio() { # "RPS ERRORS" "RPS ERRORS": the first's RPS over the second's
