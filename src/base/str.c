@@ -78,3 +78,14 @@ char *str_lower(char *s)
         *p = (char)tolower((unsigned char)*p);
     return s;
 }
+
+int str_hex_value(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}

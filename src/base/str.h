@@ -28,5 +28,7 @@ void str_trim_view(const char **p, size_t *n);
 char *str_trim_dup(const char *s);
 /* Lower-case ASCII letters in place; returns s. */
 char *str_lower(char *s);
+/* The value of hex digit c (either case), or -1. */
+int str_hex_value(int c);
 
 #endif

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "http/parse.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 enum state {
@@ -142,17 +143,6 @@ static bool ieq(const char *s, size_t n, const char *want)
             lower((unsigned char)s[i]) != lower((unsigned char)want[i]))
             return false;
     return want[n] == '\0';
-}
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 /* ---- the request line ---- */
@@ -638,7 +628,7 @@ static void chunk_line_done(struct hparser *p)
 
 static void size_char(struct hparser *p, char c)
 {
-    int d = hex_value(c);
+    int d = str_hex_value(c);
 
     if (d >= 0) {
         if (p->chunk_digits++ == CHUNK_DIGITS_MAX) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "json/json5_lex.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 /* Decoder state for one string literal or identifier. */
@@ -218,17 +219,6 @@ int json5_lex_skip(struct json5_parser *ps)
     return 0;
 }
 
-static int hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Read k hex digits at ps->pos into *v; false (nothing consumed) if the
  * text there is not k hex digits. */
 static bool read_hex(struct json5_parser *ps, int k, uint32_t *v)
@@ -239,7 +229,7 @@ static bool read_hex(struct json5_parser *ps, int k, uint32_t *v)
     if (ps->n - ps->pos < (size_t)k)
         return false;
     for (i = 0; i < k; i++) {
-        int d = hex_value(ps->p[ps->pos + (size_t)i]);
+        int d = str_hex_value(ps->p[ps->pos + (size_t)i]);
         if (d < 0)
             return false;
         acc = acc * 16 + (uint32_t)d;

@@ -122,6 +122,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/fsx.h"
+#include "base/str.h"
 #include "base/xalloc.h"
 #include "json/jsonx.h"
 #include "base/banned.h"
@@ -1088,23 +1089,12 @@ static int take_plain(struct conn *c)
     return c->body_left == 0;
 }
 
-static int hexval(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
 static int chunk_size(struct conn *c, const char *l, size_t n)
 {
     size_t i, v = 0;
     int d = 0;
 
-    for (i = 0; i < n && (d = hexval(l[i])) >= 0; i++) {
+    for (i = 0; i < n && (d = str_hex_value(l[i])) >= 0; i++) {
         v = v * 16 + (size_t)d;
         if (v > BODY_MAX)
             return -2;

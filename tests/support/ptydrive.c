@@ -34,6 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/str.h"
+
 struct transcript {
     char *p;
     size_t len, cap, mark; /* mark: end of the last expect match */
@@ -82,17 +84,6 @@ static int pump(int fd, struct transcript *t, int wait_ms)
     return 0;
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decode escapes in place; returns the new length. */
 static size_t decode(char *s)
 {
@@ -115,8 +106,9 @@ static size_t decode(char *s)
             s[w++] = '\t';
             break;
         case 'x':
-            if (hexval(s[r + 1]) >= 0 && hexval(s[r + 2]) >= 0) {
-                s[w++] = (char)(hexval(s[r + 1]) * 16 + hexval(s[r + 2]));
+            if (str_hex_value(s[r + 1]) >= 0 && str_hex_value(s[r + 2]) >= 0) {
+                s[w++] = (char)(str_hex_value(s[r + 1]) * 16 +
+                                str_hex_value(s[r + 2]));
                 r += 2;
             }
             break;

@@ -1,4 +1,5 @@
 /* String helpers: checked integer parsing, prefixes, trimming. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,12 +75,33 @@ static void test_trim(void **state)
     free(d);
 }
 
+static void test_hex_value(void **state)
+{
+    const char *digits = "0123456789abcdef";
+    int i;
+
+    (void)state;
+    for (i = 0; i < 16; i++) {
+        assert_int_equal(str_hex_value(digits[i]), i);
+        assert_int_equal(str_hex_value(toupper((unsigned char)digits[i])), i);
+    }
+    assert_int_equal(str_hex_value('g'), -1);
+    assert_int_equal(str_hex_value('G'), -1);
+    assert_int_equal(str_hex_value('/'), -1);
+    assert_int_equal(str_hex_value(':'), -1);
+    assert_int_equal(str_hex_value('@'), -1);
+    assert_int_equal(str_hex_value('`'), -1);
+    assert_int_equal(str_hex_value('\0'), -1);
+    assert_int_equal(str_hex_value((char)0xc3), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_int),
         cmocka_unit_test(test_prefix_suffix),
         cmocka_unit_test(test_trim),
+        cmocka_unit_test(test_hex_value),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
