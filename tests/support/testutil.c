@@ -13,6 +13,7 @@
 #include "base/fsx.h"
 #include "base/path.h"
 #include "base/xalloc.h"
+#include "json/jsonx.h"
 
 char *tu_mkdtemp(void)
 {
@@ -84,4 +85,66 @@ int tu_mode(const char *path)
     if (lstat(path, &st) != 0)
         return -1;
     return (int)(st.st_mode & 07777);
+}
+
+json_t *tu_jq(const char *s)
+{
+    json_error_t e;
+    json_t *v;
+    char *t, *p;
+
+    if (!s)
+        return NULL;
+    t = xstrdup(s);
+    for (p = t; *p; p++)
+        if (*p == '\'')
+            *p = '"';
+    v = json_loads(t, JSON_DECODE_ANY, &e);
+    if (!v)
+        fail_msg("bad test JSON: %s (%s)", t, e.text);
+    free(t);
+    return v;
+}
+
+static char *dump(const json_t *v)
+{
+    return v ? jsonx_dumps(v, 0) : xstrdup("(absent)");
+}
+
+void tu_same_json(const char *what, const char *key, const json_t *got,
+                  const json_t *want)
+{
+    char *g, *w;
+
+    if (json_is_null(want) ? got == NULL : json_equal(got, want))
+        return;
+    g = dump(got);
+    w = dump(json_is_null(want) ? NULL : want);
+    fail_msg("%s: %s is\n%s\nwant\n%s", what, key, g, w);
+}
+
+static void same_feed(const char *name, const char *how, size_t at,
+                      const char *want, char *got)
+{
+    if (strcmp(want, got) != 0)
+        fail_msg("%s: split %s at %zu gives\n%s\ninstead of\n%s", name, how, at,
+                 got, want);
+    free(got);
+}
+
+void tu_check_splits(const char *name, size_t n, tu_feed_fn feed,
+                     const void *arg)
+{
+    char *one = feed(arg, NULL, 0);
+    size_t k, *cuts;
+
+    for (k = 0; k <= n; k++)
+        same_feed(name, "once", k, one, feed(arg, &k, 1));
+    /* byte by byte, with an empty feed after each byte */
+    cuts = xcalloc(2 * n + 1, sizeof(*cuts));
+    for (k = 0; k < 2 * n; k++)
+        cuts[k] = k / 2 + 1;
+    same_feed(name, "bytewise", 0, one, feed(arg, cuts, 2 * n));
+    free(cuts);
+    free(one);
 }

@@ -1,6 +1,7 @@
 /*
  * Helpers shared by the unit tests: a private temp directory per test,
- * whole-file read/write, and recursive removal.
+ * whole-file read/write, recursive removal, JSON written in tables, and
+ * the split property of incremental parsers.
  */
 #ifndef OC_TESTS_TESTUTIL_H
 #define OC_TESTS_TESTUTIL_H
@@ -10,6 +11,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <jansson.h>
 
 /* mkdtemp under $TMPDIR (or /tmp); caller frees and tu_rmrf's it. */
 char *tu_mkdtemp(void);
@@ -21,5 +23,25 @@ char *tu_write(const char *dir, const char *name, const char *s);
 char *tu_read(const char *path);
 /* File mode bits (& 07777), or -1. */
 int tu_mode(const char *path);
+
+/* Parse JSON written in a table with ' for " (any value); NULL stays
+ * NULL; bad JSON fails the test. */
+json_t *tu_jq(const char *s);
+/* Fail naming what and key unless got equals want (a JSON null want:
+ * got must be absent). */
+void tu_same_json(const char *what, const char *key, const json_t *got,
+                  const json_t *want);
+
+/*
+ * The split property of an incremental parser: where the input's n bytes
+ * are cut never changes the outcome. feed(arg, cuts, ncuts) feeds the
+ * input in pieces ending at cuts[0..ncuts) (then the rest) and returns
+ * the outcome as text (malloc'd). Fails, naming the case and the cut,
+ * unless every single cut 0..n and a byte-by-byte feed with an empty
+ * feed after each byte give the text of the unsplit feed.
+ */
+typedef char *(*tu_feed_fn)(const void *arg, const size_t *cuts, size_t ncuts);
+void tu_check_splits(const char *name, size_t n, tu_feed_fn feed,
+                     const void *arg);
 
 #endif

@@ -19,26 +19,6 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* Parse table JSON (' for "); NULL stays NULL. */
-static json_t *jq(const char *s)
-{
-    json_error_t e;
-    json_t *v;
-    char *t, *p;
-
-    if (!s)
-        return NULL;
-    t = xstrdup(s);
-    for (p = t; *p; p++)
-        if (*p == '\'')
-            *p = '"';
-    v = json_loads(t, 0, &e);
-    if (!v)
-        fail_msg("bad test JSON: %s (%s)", t, e.text);
-    free(t);
-    return v;
-}
-
 static void env_put(const char *name, const char *v)
 {
     if (v)
@@ -566,7 +546,7 @@ static void check_ok(const struct rcase *c, const struct gw_settings *s)
 
 static void run_rcase(const struct rcase *c)
 {
-    json_t *root = jq(c->config);
+    json_t *root = tu_jq(c->config);
     struct gw_settings s;
     struct oc_err err;
     int rc;
@@ -604,8 +584,8 @@ static void test_resolve(void **state)
 /* A secret must never appear in an error message. */
 static void test_errors_hide_secrets(void **state)
 {
-    json_t *root = jq("{'gateway':{'bind':'lan','auth':{'mode':'none',"
-                      "'token':'sekrit-value'}}}");
+    json_t *root = tu_jq("{'gateway':{'bind':'lan','auth':{'mode':'none',"
+                         "'token':'sekrit-value'}}}");
     struct gw_flags f = {.password = "pw-sekrit"};
     struct gw_settings s;
     struct oc_err err;
@@ -700,7 +680,7 @@ static const struct mcase mcases[] = {
 
 static void run_mcase(const struct mcase *c)
 {
-    json_t *root = jq(c->config);
+    json_t *root = tu_jq(c->config);
     struct gw_flags f = {.auth = "none"};
     struct gw_settings s;
     struct oc_err err;
@@ -781,7 +761,7 @@ static void test_restart_needed(void **state)
     (void)state;
     for (i = 0; i < sizeof(xcases) / sizeof(xcases[0]); i++) {
         const struct xcase *c = &xcases[i];
-        json_t *a = jq(c->old_cfg), *b = jq(c->new_cfg);
+        json_t *a = tu_jq(c->old_cfg), *b = tu_jq(c->new_cfg);
         char what[64] = "";
         bool r = gw_settings_restart_needed(a, b, what, sizeof(what));
 
@@ -800,7 +780,7 @@ static void test_restart_needed(void **state)
 /* A short buffer is truncated, not overrun. */
 static void test_restart_short_buffer(void **state)
 {
-    json_t *a = jq("{'gateway':{'customBindHost':'10.0.0.1'}}");
+    json_t *a = tu_jq("{'gateway':{'customBindHost':'10.0.0.1'}}");
     char what[9];
 
     (void)state;

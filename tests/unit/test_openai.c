@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "streamkit.h"
 #include "base/buf.h"
 #include "base/strlist.h"
 #include "base/xalloc.h"
@@ -23,43 +24,6 @@
 #define KEY "sk-or-v1-KEY"
 
 /* ---- helpers ------------------------------------------------------------ */
-
-/* Parse table JSON (' for "); NULL stays NULL. */
-static json_t *jq(const char *s)
-{
-    json_error_t e;
-    json_t *v;
-    char *t, *p;
-
-    if (!s)
-        return NULL;
-    t = xstrdup(s);
-    for (p = t; *p; p++)
-        if (*p == '\'')
-            *p = '"';
-    v = json_loads(t, JSON_DECODE_ANY, &e);
-    if (!v)
-        fail_msg("bad test JSON: %s (%s)", t, e.text);
-    free(t);
-    return v;
-}
-
-static char *dump(const json_t *v)
-{
-    return v ? jsonx_dumps(v, 0) : xstrdup("(absent)");
-}
-
-static void same_json(const char *what, const char *key, const json_t *got,
-                      const json_t *want)
-{
-    char *g, *w;
-
-    if (json_is_null(want) ? got == NULL : json_equal(got, want))
-        return;
-    g = dump(got);
-    w = dump(json_is_null(want) ? NULL : want);
-    fail_msg("%s: %s is\n%s\nwant\n%s", what, key, g, w);
-}
 
 /* A request as the tables describe it; NULL members take the defaults. */
 struct rq {
@@ -91,11 +55,11 @@ static void req_init(struct req *q, const struct rq *s)
         q->r.info = &q->info;
     q->r.system = s->system ? s->system : "SYS";
     q->r.messages =
-        jq(s->messages ? s->messages : "[{'role':'user','content':'hi'}]");
-    q->r.tools = jq(s->tools);
+        tu_jq(s->messages ? s->messages : "[{'role':'user','content':'hi'}]");
+    q->r.tools = tu_jq(s->tools);
     q->r.thinking = s->thinking;
-    q->r.params = jq(s->params);
-    q->r.headers = jq(s->headers);
+    q->r.params = tu_jq(s->params);
+    q->r.headers = tu_jq(s->headers);
     q->r.user_id = s->user_id;
     q->r.cred.secret = KEY;
 }
@@ -282,16 +246,16 @@ static const struct bcase bcases[] = {
 static void check_body(const struct bcase *c)
 {
     struct req q;
-    json_t *body, *want = jq(c->want), *w;
+    json_t *body, *want = tu_jq(c->want), *w;
     const char *key;
 
     req_init(&q, &c->rq);
     body = openai_body(&q.r);
     assert_non_null(body);
     if (c->exact)
-        same_json(c->name, "the body", body, want);
+        tu_same_json(c->name, "the body", body, want);
     json_object_foreach (want, key, w)
-        same_json(c->name, key, json_object_get(body, key), w);
+        tu_same_json(c->name, key, json_object_get(body, key), w);
     json_decref(want);
     json_decref(body);
     req_release(&q);
@@ -504,133 +468,45 @@ static const struct scase scases[] = {
 };
 /* clang-format on */
 
-/* What one run produced. */
-struct run {
-    struct llm_result res;
-    char *msg; /* the message, serialised */
-    struct buf text, thinking, tools;
-};
-
-static void on_text(void *arg, const char *p, size_t n)
+static void *open_stream(const struct llm_request *r,
+                         const struct llm_sink *sink, struct llm_result *res)
 {
-    assert_int_equal(buf_add(&((struct run *)arg)->text, p, n), 0);
+    return openai_stream_new(r, sink, res);
 }
 
-static void on_thinking(void *arg, const char *p, size_t n)
+static int stream_event(void *s, const char *name, const char *data, size_t n)
 {
-    assert_int_equal(buf_add(&((struct run *)arg)->thinking, p, n), 0);
+    return openai_stream_event(s, name, data, n);
 }
 
-static void on_tool(void *arg, const json_t *block)
+static void end_stream(void *s)
 {
-    char *s = jsonx_dumps(block, 0);
-
-    assert_int_equal(buf_addf(&((struct run *)arg)->tools, "%s\n", s), 0);
-    free(s);
-}
-
-static int on_event(void *arg, const struct sse_event *ev)
-{
-    return openai_stream_event(arg, ev->event, ev->data, ev->data_len);
-}
-
-/* Feed in[0..n) in pieces ending at cuts[0..ncuts) (then the rest). */
-static void run_stream(const char *in, size_t n, const size_t *cuts,
-                       size_t ncuts, struct run *o)
-{
-    static const struct rq plain = {.model = NULL};
-    struct llm_sink sink = {on_text, on_thinking, on_tool, o};
-    struct openai_stream *s;
-    struct sse_parser p;
-    struct req q;
-    size_t i, at = 0, to;
-
-    memset(o, 0, sizeof(*o));
-    buf_init(&o->text, 0);
-    buf_init(&o->thinking, 0);
-    buf_init(&o->tools, 0);
-    llm_result_init(&o->res);
-    req_init(&q, &plain);
-    s = openai_stream_new(&q.r, &sink, &o->res);
-    sse_init(&p, 0);
-    for (i = 0; i <= ncuts; i++) {
-        to = i < ncuts ? cuts[i] : n;
-        sse_feed(&p, in + at, to - at, on_event, s);
-        at = to;
-    }
-    sse_finish(&p);
-    sse_release(&p);
     openai_stream_end(s);
+}
+
+static void close_stream(void *s)
+{
     openai_stream_free(s);
-    o->msg = jsonx_dumps(o->res.message, 0);
+}
+
+static const struct tu_stream_api api = {open_stream, stream_event, end_stream,
+                                         close_stream};
+static const struct rq plain_rq = {.model = NULL};
+
+/* The case's transcript, unsplit (the kit's run). */
+static void run_case(const struct scase *c, struct tu_stream_run *o)
+{
+    struct req q;
+    size_t n;
+    char *in = tu_stream_bytes(c->in, false, &n);
+
+    req_init(&q, &plain_rq);
+    tu_stream_run(&api, &q.r, in, n, NULL, 0, o);
     req_release(&q);
+    free(in);
 }
 
-static void run_release(struct run *o)
-{
-    llm_result_release(&o->res);
-    free(o->msg);
-    buf_release(&o->text);
-    buf_release(&o->thinking);
-    buf_release(&o->tools);
-}
-
-/* The transcript's bytes: ' as ", and each LF as CRLF when crlf. */
-static char *bytes_of(const char *in, bool crlf, size_t *n)
-{
-    struct buf b;
-
-    buf_init(&b, 0);
-    for (; *in; in++) {
-        if (crlf && *in == '\n')
-            assert_int_equal(buf_addch(&b, '\r'), 0);
-        assert_int_equal(buf_addch(&b, *in == '\'' ? '"' : *in), 0);
-    }
-    return buf_detach(&b, n);
-}
-
-/* The concatenated member key of content's blocks of this type. */
-static void join_blocks(json_t *content, const char *type, const char *key,
-                        struct buf *out)
-{
-    json_t *b;
-    size_t i;
-
-    json_array_foreach (content, i, b)
-        if (!strcmp(jsonx_get_str(b, "type"), type))
-            assert_int_equal(buf_addstr(out, jsonx_get_str(b, key)), 0);
-}
-
-static void check_sink(const struct scase *c, const struct run *o)
-{
-    json_t *content = json_object_get(o->res.message, "content"), *b;
-    struct buf text, thinking, tools;
-    size_t i;
-    char *s;
-
-    buf_init(&text, 0);
-    buf_init(&thinking, 0);
-    buf_init(&tools, 0);
-    join_blocks(content, "text", "text", &text);
-    join_blocks(content, "thinking", "thinking", &thinking);
-    if (strcmp(text.p, o->text.p) || strcmp(thinking.p, o->thinking.p))
-        fail_msg("%s: the sink got text '%s' thinking '%s'", c->name, o->text.p,
-                 o->thinking.p);
-    assert_int_equal(o->res.output_started, text.len + thinking.len > 0);
-    json_array_foreach (content, i, b) {
-        if (strcmp(jsonx_get_str(b, "type"), "toolCall") != 0)
-            continue;
-        s = jsonx_dumps(b, 0);
-        assert_int_equal(buf_addf(&tools, "%s\n", s), 0);
-        free(s);
-    }
-    assert_string_equal(tools.p, o->tools.p);
-    buf_release(&text);
-    buf_release(&thinking);
-    buf_release(&tools);
-}
-
-static void check_usage(const struct scase *c, const struct run *o)
+static void check_usage(const struct scase *c, const struct tu_stream_run *o)
 {
     const struct llm_usage *u = &o->res.usage;
     struct model_info info;
@@ -646,9 +522,9 @@ static void check_usage(const struct scase *c, const struct run *o)
     assert_true(u->cost == llm_cost(&info, u));
 }
 
-static void check_outcome(const struct scase *c, const struct run *o)
+static void check_outcome(const struct scase *c, const struct tu_stream_run *o)
 {
-    json_t *want = jq(c->content), *msg = o->res.message;
+    json_t *want = tu_jq(c->content), *msg = o->res.message;
 
     if (o->res.status != c->status)
         fail_msg("%s: status %d, want %d", c->name, (int)o->res.status,
@@ -660,118 +536,52 @@ static void check_outcome(const struct scase *c, const struct run *o)
     assert_string_equal(jsonx_get_str(msg, "provider"), "openrouter");
     assert_string_equal(jsonx_get_str(msg, "model"),
                         "anthropic/claude-sonnet-4.5");
-    same_json(c->name, "content", json_object_get(msg, "content"), want);
+    tu_same_json(c->name, "content", json_object_get(msg, "content"), want);
     assert_string_equal(o->res.error_type, c->error_type ? c->error_type : "");
     assert_string_equal(o->res.error_message,
                         c->error_message ? c->error_message : "");
     check_usage(c, o);
-    check_sink(c, o);
+    tu_stream_check_sink(c->name, o);
     json_decref(want);
 }
 
 static void test_transcripts(void **state)
 {
-    struct run o;
-    size_t i, n;
-    char *in;
+    struct tu_stream_run o;
+    size_t i;
 
     (void)state;
     for (i = 0; i < sizeof(scases) / sizeof(scases[0]); i++) {
-        in = bytes_of(scases[i].in, false, &n);
-        run_stream(in, n, NULL, 0, &o);
+        run_case(&scases[i], &o);
         check_outcome(&scases[i], &o);
-        run_release(&o);
-        free(in);
+        tu_stream_release(&o);
     }
 }
 
 /* The first case by hand: sonnet-4.5 at 3 in, 15 out, 0.3 cache read. */
 static void test_cost(void **state)
 {
-    struct run o;
-    size_t n;
-    char *in = bytes_of(scases[0].in, false, &n);
+    struct tu_stream_run o;
 
     (void)state;
-    run_stream(in, n, NULL, 0, &o);
+    run_case(&scases[0], &o);
     assert_float_equal(o.res.usage.cost, (20 * 3 + 30 * 15 + 100 * 0.3) / 1e6,
                        1e-9);
-    run_release(&o);
-    free(in);
+    tu_stream_release(&o);
 }
 
-static void same_run(const struct scase *c, const char *how, size_t at,
-                     const struct run *a, const struct run *b)
-{
-    if (strcmp(a->msg, b->msg) != 0 || a->res.status != b->res.status ||
-        strcmp(a->res.stop_reason, b->res.stop_reason) != 0 ||
-        memcmp(&a->res.usage, &b->res.usage, sizeof(a->res.usage)) != 0 ||
-        strcmp(a->res.error_type, b->res.error_type) != 0 ||
-        strcmp(a->res.error_message, b->res.error_message) != 0 ||
-        a->res.output_started != b->res.output_started ||
-        strcmp(a->text.p, b->text.p) != 0 ||
-        strcmp(a->thinking.p, b->thinking.p) != 0 ||
-        strcmp(a->tools.p, b->tools.p) != 0)
-        fail_msg("%s: split %s at %zu gives\n%s\ntext '%s' status %d\n"
-                 "instead of\n%s\ntext '%s' status %d",
-                 c->name, how, at, b->msg, b->text.p, (int)b->res.status,
-                 a->msg, a->text.p, (int)a->res.status);
-}
-
-static void check_splits(const struct scase *c, bool crlf)
-{
-    struct run one, two;
-    size_t k, n, *cuts;
-    char *in = bytes_of(c->in, crlf, &n);
-
-    run_stream(in, n, NULL, 0, &one);
-    for (k = 0; k <= n; k++) {
-        run_stream(in, n, &k, 1, &two);
-        same_run(c, crlf ? "once (CRLF)" : "once", k, &one, &two);
-        run_release(&two);
-    }
-    cuts = xcalloc(n, sizeof(*cuts));
-    for (k = 0; k + 1 < n; k++)
-        cuts[k] = k + 1;
-    run_stream(in, n, cuts, n ? n - 1 : 0, &two);
-    same_run(c, crlf ? "bytewise (CRLF)" : "bytewise", 0, &one, &two);
-    run_release(&two);
-    free(cuts);
-    run_release(&one);
-    free(in);
-}
-
-/* The property: where the bytes are split never changes the outcome. */
+/* The properties: where the bytes are split never changes the outcome,
+ * and CRLF line ends give the outcome of LF ones. */
 static void test_every_split(void **state)
 {
+    struct req q;
     size_t i;
 
     (void)state;
-    for (i = 0; i < sizeof(scases) / sizeof(scases[0]); i++) {
-        check_splits(&scases[i], false);
-        check_splits(&scases[i], true);
-    }
-}
-
-/* CRLF line ends give the same outcome as LF. */
-static void test_crlf_same(void **state)
-{
-    struct run lf, crlf;
-    size_t i, n;
-    char *a, *b;
-
-    (void)state;
-    for (i = 0; i < sizeof(scases) / sizeof(scases[0]); i++) {
-        a = bytes_of(scases[i].in, false, &n);
-        run_stream(a, n, NULL, 0, &lf);
-        b = bytes_of(scases[i].in, true, &n);
-        run_stream(b, n, NULL, 0, &crlf);
-        same_run(&scases[i], "CRLF", 0, &lf, &crlf);
-        run_release(&lf);
-        run_release(&crlf);
-        free(a);
-        free(b);
-    }
+    req_init(&q, &plain_rq);
+    for (i = 0; i < sizeof(scases) / sizeof(scases[0]); i++)
+        tu_stream_check_splits(&api, &q.r, scases[i].name, scases[i].in);
+    req_release(&q);
 }
 
 int main(void)
@@ -780,7 +590,6 @@ int main(void)
         cmocka_unit_test(test_headers),     cmocka_unit_test(test_bodies),
         cmocka_unit_test(test_parse_error), cmocka_unit_test(test_transcripts),
         cmocka_unit_test(test_cost),        cmocka_unit_test(test_every_split),
-        cmocka_unit_test(test_crlf_same),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,21 +33,6 @@ static char *dq(const char *s)
     return t;
 }
 
-static json_t *jq(const char *s)
-{
-    json_error_t e;
-    char *t = dq(s);
-    json_t *v;
-
-    if (!t)
-        return NULL;
-    v = json_loads(t, 0, &e);
-    if (!v)
-        fail_msg("bad test JSON: %s (%s)", t, e.text);
-    free(t);
-    return v;
-}
-
 static void str_is(const char *name, const char *what, const char *got,
                    const char *want)
 {
@@ -87,7 +72,7 @@ static void drop_timestamps(const char *name, json_t *msgs)
 static void json_is(const char *name, const char *what, json_t *got,
                     const char *want)
 {
-    json_t *w = jq(want);
+    json_t *w = tu_jq(want);
     char *g, *ws;
 
     if (!w && !got)
@@ -442,7 +427,7 @@ static void test_message_text(void **state)
 
     (void)state;
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        json_t *m = jq(cases[i].msg);
+        json_t *m = tu_jq(cases[i].msg);
         char *t = oa_message_text(m);
 
         str_is(cases[i].msg ? cases[i].msg : "NULL", "text", t, cases[i].text);
@@ -468,7 +453,7 @@ static void test_tool_calls(void **state)
 
     (void)state;
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        json_t *m = jq(cases[i].msg);
+        json_t *m = tu_jq(cases[i].msg);
 
         wire_is(cases[i].msg, oa_tool_calls(m), cases[i].calls);
         json_decref(m);
@@ -556,7 +541,7 @@ static void test_completion(void **state)
 
     (void)state;
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        json_t *m = jq(cases[i].msg);
+        json_t *m = tu_jq(cases[i].msg);
 
         wire_is(cases[i].name,
                 oa_completion("chatcmpl_1", 1700000000, "openclaw", m,

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "base/xalloc.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "provider/sse.h"
@@ -279,14 +280,17 @@ static void run_release(struct run *r)
     buf_release(&r->show);
 }
 
-static void same_run(const struct scase *c, const struct run *a,
-                     const struct run *b, const char *how, size_t at)
+/* The outcome as text: the readable events, stop, truncation and retry,
+ * then the exact length-prefixed log. */
+static char *feed_case(const void *arg, const size_t *cuts, size_t ncuts)
 {
-    if (a->log.len != b->log.len ||
-        memcmp(a->log.p, b->log.p, a->log.len) != 0 || a->rc != b->rc ||
-        a->finish != b->finish || a->retry != b->retry)
-        fail_msg("%s: split %s at %zu gives\n%s\ninstead of\n%s", c->name, how,
-                 at, b->show.p, a->show.p);
+    struct run r;
+    char *out;
+
+    run_case(arg, cuts, ncuts, &r);
+    out = xasprintf("%s\n%s", r.show.p, r.log.p);
+    run_release(&r);
+    return out;
 }
 
 static void test_table(void **state)
@@ -304,29 +308,6 @@ static void test_table(void **state)
     }
 }
 
-static void check_splits(const struct scase *c)
-{
-    struct run one, two;
-    size_t k, *cuts;
-
-    run_case(c, NULL, 0, &one);
-    for (k = 0; k <= c->n; k++) {
-        run_case(c, &k, 1, &two);
-        same_run(c, &one, &two, "once", k);
-        run_release(&two);
-    }
-    /* byte by byte, with an empty feed after each byte */
-    cuts = calloc(2 * c->n + 1, sizeof(*cuts));
-    assert_non_null(cuts);
-    for (k = 0; k < 2 * c->n; k++)
-        cuts[k] = k / 2 + 1;
-    run_case(c, cuts, 2 * c->n, &two);
-    same_run(c, &one, &two, "bytewise", 0);
-    run_release(&two);
-    free(cuts);
-    run_release(&one);
-}
-
 /* The property: where the bytes are split never changes the events. */
 static void test_every_split(void **state)
 {
@@ -334,7 +315,7 @@ static void test_every_split(void **state)
 
     (void)state;
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-        check_splits(&cases[i]);
+        tu_check_splits(cases[i].name, cases[i].n, feed_case, &cases[i]);
 }
 
 static int count(void *arg, const struct sse_event *ev)
