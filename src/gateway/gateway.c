@@ -175,7 +175,6 @@ static void close_handles(struct gw *g)
     uv_close((uv_handle_t *)&g->sigint, NULL);
     uv_close((uv_handle_t *)&g->sighup, NULL);
     uv_close((uv_handle_t *)&g->drain_timer, NULL);
-    uv_close((uv_handle_t *)&g->defer_timer, NULL);
     gw_reload_stop(g);
 }
 
@@ -230,17 +229,6 @@ static void on_stop_signal(uv_signal_t *h, int signo)
     gw_maybe_stop(g);
 }
 
-static void on_deferred(uv_timer_t *t)
-{
-    gw_calls_run_deferred(t->data);
-}
-
-void gw_defer(struct gw *g)
-{
-    if (g->handles)
-        uv_timer_start(&g->defer_timer, on_deferred, 0, 0);
-}
-
 static void on_sighup(uv_signal_t *h, int signo)
 {
     (void)signo;
@@ -254,8 +242,6 @@ static void start_signals(struct gw *g)
     uv_signal_init(g->loop, &g->sigint);
     uv_signal_init(g->loop, &g->sighup);
     uv_timer_init(g->loop, &g->drain_timer);
-    uv_timer_init(g->loop, &g->defer_timer);
-    g->defer_timer.data = g;
     g->sigterm.data = g->sigint.data = g->sighup.data = g;
     g->drain_timer.data = g;
     uv_signal_start(&g->sigterm, on_stop_signal, SIGTERM);

@@ -47,7 +47,6 @@ struct gw_call {
     int64_t created;
     int tools; /* tool calls streamed so far */
     bool paused;
-    bool cancel; /* the client left: cancel the turn on the next pass */
 };
 
 /* ---- the list of calls ----------------------------------------------------
@@ -162,24 +161,11 @@ static void on_abort(void *arg)
         hs_release(c->req);
         c->req = NULL;
     }
-    /* This may run inside the turn's own output callback (a write that
-     * dropped the client), where the transfer must not be torn down. */
-    c->cancel = true;
-    gw_defer(c->g);
-}
-
-void gw_calls_run_deferred(struct gw *g)
-{
-    struct gw_call *c, *next;
-
-    /* turn_cancel may finish the turn at once, freeing c */
-    for (c = g->calls; c; c = next) {
-        next = c->next;
-        if (c->cancel && c->turn) {
-            c->cancel = false;
-            turn_cancel(c->turn);
-        }
-    }
+    /* The server calls this from the loop, never from inside our own
+     * writes (server.h), so the transfer can be torn down here. This may
+     * finish the turn at once, freeing c. */
+    if (c->turn)
+        turn_cancel(c->turn);
 }
 
 /* ---- the end ------------------------------------------------------------- */

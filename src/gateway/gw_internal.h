@@ -45,7 +45,6 @@ struct gw {
     bool handles; /* the signal and timer handles are initialised */
     uv_signal_t sigterm, sigint, sighup;
     uv_timer_t drain_timer;
-    uv_timer_t defer_timer; /* cancels asked for inside callbacks */
     /* config reload */
     uv_fs_event_t watch;
     uv_timer_t reload_timer;
@@ -68,8 +67,6 @@ struct gw {
 struct http_client *gw_http_client(struct gw *g);
 /* A turn environment for the config in force. */
 void gw_turn_env(struct gw *g, struct turn_env *env);
-/* Run gw_calls_run_deferred on the next loop pass. */
-void gw_defer(struct gw *g);
 /* Stop now if draining and nothing is left. */
 void gw_maybe_stop(struct gw *g);
 /* "<prefix>-<16 hex>" ids */
@@ -94,8 +91,6 @@ bool gw_http_authorized(struct gw *g, struct hs_req *r);
 /* gw_complete.c */
 void gw_chat_completions(struct gw *g, struct hs_req *r);
 void gw_calls_cancel_all(struct gw *g);
-/* The deferred cancels (g->defer_timer fired). */
-void gw_calls_run_deferred(struct gw *g);
 size_t gw_calls_active(const struct gw *g);
 
 /* gw_port.c: the pid listening on TCP port (0 when unknown) */
