@@ -34,7 +34,7 @@ struct job {
     struct fixture *f;
     struct hs_req *r;
     enum kind kind;
-    bool in_pump, release_later;
+    bool in_pump; /* inside its hs_write loop */
     size_t sent, target;
 };
 
@@ -69,13 +69,10 @@ static void on_abort(void *arg)
     f->abort_flag = hs_aborted(j->r);
     f->abort_pending = hs_pending(j->r);
     f->write_after_abort = hs_write(j->r, "x", 1);
+    f->abort_in_write |= j->in_pump;
     pthread_mutex_unlock(&f->mu);
     if (j->kind == K_SLOW) /* its timer answers the aborted request */
         return;
-    if (j->in_pump) {
-        j->release_later = true;
-        return;
-    }
     hs_release(j->r);
     job_free(j);
 }
@@ -100,7 +97,7 @@ static void pump(struct job *j)
     int rc = 0;
 
     j->in_pump = true;
-    while (!j->release_later && j->sent < j->target) {
+    while (j->sent < j->target) {
         if (j->kind == K_BIG && hs_congested(j->r)) {
             saw_congestion(j);
             break;
@@ -115,14 +112,11 @@ static void pump(struct job *j)
     pthread_mutex_lock(&j->f->mu);
     j->f->sent = j->sent;
     j->f->write_rc = rc;
-    j->f->ended = !j->release_later && j->sent >= j->target;
+    j->f->ended = j->sent >= j->target;
     pthread_mutex_unlock(&j->f->mu);
-    if (j->release_later)
-        hs_release(j->r);
-    else if (j->sent >= j->target)
-        hs_end(j->r);
-    else
-        return;
+    if (j->sent < j->target)
+        return; /* congested (on_drain goes on) or gone (on_abort ends) */
+    hs_end(j->r);
     job_free(j);
 }
 

@@ -57,6 +57,7 @@ struct fixture {
     bool abort_flag;       /* hs_aborted() in on_abort */
     int write_after_abort; /* hs_write() in on_abort */
     size_t abort_pending;  /* hs_pending() in on_abort */
+    bool abort_in_write;   /* on_abort ran inside the pump's hs_write */
     bool congested;
     size_t congested_pending;
     size_t sent;    /* body bytes "/big" or "/flood" queued */

@@ -74,6 +74,7 @@ static void test_write_max(void **state)
     assert_true(f->abort_pending <= WRITE_MAX + CHUNK + 16);
     assert_true(f->abort_flag);
     assert_int_equal(f->write_after_abort, -1);
+    assert_false(f->abort_in_write); /* on_abort came from the loop */
     assert_true(f->sent < FLOOD_MAX);
     counts(f, &active, &conns);
     assert_int_equal(active, 0);
