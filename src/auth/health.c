@@ -2,7 +2,6 @@
  * Credential health, labels and durations (see health.h).
  * Tested in tests/unit/test_health.c.
  */
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -61,27 +60,28 @@ void health_of(const struct auth_cred *c, int64_t now,
 
 void health_remaining(int64_t ms, char *buf, size_t bufsz)
 {
-    double min = (double)ms / 60000.0, hours, days;
+    int64_t min, hours;
 
     if (ms <= 0) {
         snprintf(buf, bufsz, "0m");
         return;
     }
-    if (min < 1) {
+    if (ms < 60000) {
         snprintf(buf, bufsz, "1m");
         return;
     }
-    if (round(min) < 60) {
-        snprintf(buf, bufsz, "%.0fm", round(min));
+    /* each unit rounded half up, as Math.round does for positives */
+    min = (ms + 30000) / 60000;
+    if (min < 60) {
+        snprintf(buf, bufsz, "%lldm", (long long)min);
         return;
     }
-    hours = round(min / 60.0);
+    hours = (ms + 1800000) / 3600000;
     if (hours < 48) {
-        snprintf(buf, bufsz, "%.0fh", hours);
+        snprintf(buf, bufsz, "%lldh", (long long)hours);
         return;
     }
-    days = round(hours / 24.0);
-    snprintf(buf, bufsz, "%.0fd", days);
+    snprintf(buf, bufsz, "%lldd", (long long)((hours + 12) / 24));
 }
 
 static void secret_label(const struct auth_cred *c, struct buf *out)

@@ -1,7 +1,6 @@
 /*
  * One model call with the SDKs' retry rules (see call.h).
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,9 +180,7 @@ static long retry_delay(const struct llm_call *c, int n)
     if (c->res->retry_after_ms >= 0)
         return c->res->retry_after_ms <= max ? (long)c->res->retry_after_ms
                                              : -1;
-    s = 0.5 * pow(2.0, n);
-    if (s > 8.0)
-        s = 8.0;
+    s = n >= 4 ? 8.0 : 0.5 * (double)(1 << n); /* 0.5 s doubling, 8 s cap */
     return (long)(s * jitter() * 1000.0);
 }
 

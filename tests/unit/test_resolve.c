@@ -221,6 +221,21 @@ static void test_health(void **state)
     assert_string_equal(left, "12h");
     health_remaining(30 * 86400000LL, left, sizeof(left));
     assert_string_equal(left, "30d");
+    /* each unit rounds half up, as the TypeScript Math.round does */
+    health_remaining(59999, left, sizeof(left));
+    assert_string_equal(left, "1m");
+    health_remaining(90 * 1000LL, left, sizeof(left));
+    assert_string_equal(left, "2m");
+    health_remaining(59 * 60000LL + 29999, left, sizeof(left));
+    assert_string_equal(left, "59m");
+    health_remaining(59 * 60000LL + 30000, left, sizeof(left));
+    assert_string_equal(left, "1h");
+    health_remaining(47 * 3600000LL + 1799999, left, sizeof(left));
+    assert_string_equal(left, "47h");
+    health_remaining(47 * 3600000LL + 1800000, left, sizeof(left));
+    assert_string_equal(left, "2d");
+    health_remaining(60 * 3600000LL, left, sizeof(left));
+    assert_string_equal(left, "3d");
     buf_init(&label, 0);
     auth_store_stats(&f->s, "anthropic:t", &st);
     health_label(auth_store_find(&f->s, "anthropic:t"), &st, NOW, &label);
