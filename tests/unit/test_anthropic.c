@@ -896,6 +896,34 @@ static const struct scase scases[] = {
                 TOOL_CALL("toolu_01Xy", "WebFetch", "{}") "]",
      .usage = {18, 12, 0, 0, 0},
      .oauth = true},
+    /* Deltas go through jscan or, for shapes it leaves alone, jansson:
+     * the text is the same either way. */
+    {.name = "deltas in every shape jansson reads",
+     .in = M_START(U0)
+           B_START("0", TEXT_BLOCK)
+           T_DELTA("0", "caf\\u00e9 \\ud83d\\ude00\\n")
+           DELTA("'0'", "{'type':'text_delta','text':'a'}")
+           DELTA("0.0", "{'type':'text_delta','text':'b'}")
+           EV("content_block_delta",
+              "{'type':'content_block_delta','index':0,'delta':"
+              "{'type':'text_delta','text':'c'},'x':1,'y':2}")
+           DELTA("0", "{'type':'text_delta','text':'no','text':'d'}")
+           DELTA("0", "{'type':'text_delta','text':'\\u0000'}")
+           DELTA("0", "{'type':'text_delta','text':7}")
+           DELTA("0", "{'type':'t\\u0065xt_delta','text':'e'}")
+           EV("content_block_delta",
+              "{'t\\u0079pe':'content_block_delta','index':0,'delta':"
+              "{'type':'text_delta','text':'f'}}")
+           DELTA("1", "{'type':'text_delta','text':'no block 1'}")
+           DELTA("0", "{'type':'thinking_delta','thinking':'not text'}")
+           B_STOP("0")
+           T_DELTA("0", "closed")
+           M_DELTA("'end_turn'", OUT(5))
+           M_STOP,
+     .stop = "stop",
+     .raw = "end_turn",
+     .content = "[" TEXT("caf\\u00e9 \\ud83d\\ude00\\nabcdef") "]",
+     .usage = {18, 5, 0, 0, 0}},
 };
 /* clang-format on */
 
