@@ -7,6 +7,8 @@
  * feeds split there, and (under 512 bytes) byte-by-byte feeds must give
  * the same message, status, stop reason, usage, errors and streamed text;
  * the text the sink got must be as long as the message's text blocks.
+ * The Anthropic assembler must also give the same with every event read
+ * through jansson as with its jscan path.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -31,6 +33,7 @@ struct ops {
     int (*event)(void *s, const char *name, const char *p, size_t n);
     void (*end)(void *s);
     void (*close)(void *s);
+    void (*slow)(void *s); /* NULL: there is one reader */
 };
 
 static void *a_open(const struct llm_request *r, const struct llm_sink *k,
@@ -52,6 +55,11 @@ static void a_end(void *s)
 static void a_close(void *s)
 {
     anthropic_stream_free(s);
+}
+
+static void a_slow(void *s)
+{
+    anthropic_stream_use_jscan(s, false);
 }
 
 static void *o_open(const struct llm_request *r, const struct llm_sink *k,
@@ -77,9 +85,9 @@ static void o_close(void *s)
 
 static const struct ops assemblers[] = {
     {"anthropic", "anthropic-messages", "claude-opus-4-5", a_open, a_event,
-     a_end, a_close},
+     a_end, a_close, a_slow},
     {"openrouter", "openai-completions", "anthropic/claude-sonnet-4.5", o_open,
-     o_event, o_end, o_close},
+     o_event, o_end, o_close, NULL},
 };
 
 /* What one run produced. */
@@ -137,7 +145,7 @@ static void request(struct llm_request *r, struct model_info *info,
 /* Feed in pieces of `step` bytes after a first piece of `first` bytes. */
 static void run(const struct llm_request *r, const struct ops *ops,
                 const char *in, size_t size, size_t first, size_t step,
-                struct outcome *o)
+                bool slow, struct outcome *o)
 {
     struct llm_sink sink = {on_text, on_thinking, on_tool, o};
     struct sse_parser p;
@@ -150,6 +158,8 @@ static void run(const struct llm_request *r, const struct ops *ops,
     llm_result_init(&o->res);
     f.ops = ops;
     f.s = ops->open(r, &sink, &o->res);
+    if (slow)
+        ops->slow(f.s);
     sse_init(&p, 0);
     do {
         sse_feed(&p, in + at, len, on_event, &f);
@@ -230,14 +240,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ops = &assemblers[data[0] & 1];
     tools = json_pack("[{s:s}, {s:s}]", "name", "read", "name", "todowrite");
     request(&r, &info, ops, (data[0] & 2) != 0, tools);
-    run(&r, ops, in, n, n, n, &one);
+    run(&r, ops, in, n, n, n, false, &one);
     check_text(&one);
     cut = (size_t)(data[0] >> 2) * n / 63;
-    run(&r, ops, in, n, cut, n, &two);
+    run(&r, ops, in, n, cut, n, false, &two);
     same(&one, &two);
     release(&two);
+    if (ops->slow) {
+        run(&r, ops, in, n, n, n, true, &two);
+        same(&one, &two);
+        release(&two);
+    }
     if (n < 512) {
-        run(&r, ops, in, n, 0, 1, &two);
+        run(&r, ops, in, n, 0, 1, false, &two);
         same(&one, &two);
         release(&two);
     }

@@ -53,6 +53,9 @@ void anthropic_stream_free(struct anthropic_stream *s);
  * an error event (res says which). */
 int anthropic_stream_event(struct anthropic_stream *s, const char *name,
                            const char *data, size_t n);
+/* Events are read with json/jscan where it can, else with jansson; off
+ * makes every event go through jansson. For tests that compare the two. */
+void anthropic_stream_use_jscan(struct anthropic_stream *s, bool on);
 
 /* The stream ended: fills res (LLM_TRUNCATED when message_stop never
  * came). */

@@ -38,7 +38,8 @@ struct anthropic_stream {
     size_t nblocks;
     bool started, stopped;
     char raw_stop[48];
-    struct buf value; /* a delta's decoded text, on the jscan path */
+    struct buf value;  /* a delta's decoded text, on the jscan path */
+    bool jansson_only; /* anthropic_stream_use_jscan(s, false) */
 };
 
 struct anthropic_stream *anthropic_stream_new(const struct llm_request *req,
@@ -121,6 +122,17 @@ static json_t *tool_block(struct anthropic_stream *s, json_t *cb)
                      id ? id : "", "name", name, "arguments");
 }
 
+static json_t *text_block(void)
+{
+    return json_pack("{s:s, s:s}", "type", "text", "text", "");
+}
+
+static json_t *thinking_block(void)
+{
+    return json_pack("{s:s, s:s, s:s}", "type", "thinking", "thinking", "",
+                     "thinkingSignature", "");
+}
+
 static json_t *new_pi_block(struct anthropic_stream *s, json_t *cb,
                             enum kind *kind)
 {
@@ -131,12 +143,11 @@ static json_t *new_pi_block(struct anthropic_stream *s, json_t *cb,
         return NULL;
     if (!strcmp(type, "text")) {
         *kind = K_TEXT;
-        return json_pack("{s:s, s:s}", "type", "text", "text", "");
+        return text_block();
     }
     if (!strcmp(type, "thinking")) {
         *kind = K_THINKING;
-        return json_pack("{s:s, s:s, s:s}", "type", "thinking", "thinking", "",
-                         "thinkingSignature", "");
+        return thinking_block();
     }
     if (!strcmp(type, "redacted_thinking")) {
         *kind = K_REDACTED;
@@ -151,16 +162,11 @@ static json_t *new_pi_block(struct anthropic_stream *s, json_t *cb,
     return NULL; /* server tools, future block types */
 }
 
-static int block_start(struct anthropic_stream *s, json_t *ev)
+static void add_block(struct anthropic_stream *s, int64_t index, enum kind kind,
+                      json_t *obj)
 {
-    json_int_t index = json_integer_value(json_object_get(ev, "index"));
     struct block *b;
-    enum kind kind;
-    json_t *obj;
 
-    if (find(s, index))
-        return 0; /* a repeated start: keep the first */
-    obj = new_pi_block(s, json_object_get(ev, "content_block"), &kind);
     s->blocks = xreallocarray(s->blocks, s->nblocks + 1, sizeof(*s->blocks));
     b = &s->blocks[s->nblocks++];
     memset(b, 0, sizeof(*b));
@@ -171,6 +177,18 @@ static int block_start(struct anthropic_stream *s, json_t *ev)
     buf_init(&b->sig, 0);
     if (obj)
         json_array_append_new(json_object_get(s->res->message, "content"), obj);
+}
+
+static int block_start(struct anthropic_stream *s, json_t *ev)
+{
+    json_int_t index = json_integer_value(json_object_get(ev, "index"));
+    enum kind kind;
+    json_t *obj;
+
+    if (find(s, index))
+        return 0; /* a repeated start: keep the first */
+    obj = new_pi_block(s, json_object_get(ev, "content_block"), &kind);
+    add_block(s, index, kind, obj);
     return 0;
 }
 
@@ -361,21 +379,149 @@ static int fast_delta(struct anthropic_stream *s, int64_t index,
     return 0;
 }
 
+static void fast_take(const struct jscan_member *v, int64_t *dst)
+{
+    int64_t n;
+
+    if (v && jscan_int(v, &n) == 0 && n >= 0)
+        *dst = n < LLM_TOKENS_MAX ? n : LLM_TOKENS_MAX;
+}
+
+/* read_usage for a member read by jscan: 0, or -1 with nothing changed. */
+static int fast_usage(struct anthropic_stream *s, const struct jscan_member *u)
+{
+    struct jscan_member m[16], cc[8];
+    const struct jscan_member *c;
+    struct llm_usage us = s->res->usage;
+    int n, k;
+
+    if (!u || u->kind != JSCAN_OBJECT)
+        return 0;
+    n = jscan_object(u->val, u->val_len, m, 16);
+    if (n < 0)
+        return -1;
+    c = jscan_get(m, n, "cache_creation");
+    if (c && c->kind == JSCAN_OBJECT) {
+        k = jscan_object(c->val, c->val_len, cc, 8);
+        if (k < 0)
+            return -1;
+        fast_take(jscan_get(cc, k, "ephemeral_1h_input_tokens"),
+                  &us.cache_write_1h);
+    }
+    fast_take(jscan_get(m, n, "input_tokens"), &us.input);
+    fast_take(jscan_get(m, n, "output_tokens"), &us.output);
+    fast_take(jscan_get(m, n, "cache_read_input_tokens"), &us.cache_read);
+    fast_take(jscan_get(m, n, "cache_creation_input_tokens"), &us.cache_write);
+    s->res->usage = us;
+    return 0;
+}
+
+static int fast_message_start(struct anthropic_stream *s,
+                              const struct jscan_member *top, int n)
+{
+    struct jscan_member m[16];
+    const struct jscan_member *msg = jscan_get(top, n, "message");
+    int k;
+
+    if (msg && msg->kind == JSCAN_OBJECT) {
+        k = jscan_object(msg->val, msg->val_len, m, 16);
+        if (k < 0 || fast_usage(s, jscan_get(m, k, "usage")) != 0)
+            return -1;
+    }
+    s->started = true;
+    return 0;
+}
+
+static int fast_message_delta(struct anthropic_stream *s,
+                              const struct jscan_member *top, int n)
+{
+    struct jscan_member m[8];
+    const struct jscan_member *d = jscan_get(top, n, "delta"), *stop = NULL;
+    int k;
+
+    if (d && d->kind == JSCAN_OBJECT) {
+        k = jscan_object(d->val, d->val_len, m, 8);
+        if (k < 0)
+            return -1;
+        stop = jscan_get(m, k, "stop_reason");
+    }
+    buf_reset(&s->value);
+    if (stop && stop->kind == JSCAN_STRING &&
+        jscan_string(stop, &s->value) != 0)
+        return -1;
+    if (fast_usage(s, jscan_get(top, n, "usage")) != 0)
+        return -1;
+    if (stop && stop->kind == JSCAN_STRING)
+        snprintf(s->raw_stop, sizeof(s->raw_stop), "%s", s->value.p);
+    return 0;
+}
+
+/* A text or thinking block's start (the others, with names and ids to
+ * read, go through jansson). */
+static int fast_block_start(struct anthropic_stream *s, int64_t index,
+                            const struct jscan_member *cb)
+{
+    struct jscan_member m[8];
+    const struct jscan_member *type;
+    int n;
+
+    if (!cb || cb->kind != JSCAN_OBJECT ||
+        (n = jscan_object(cb->val, cb->val_len, m, 8)) < 0 ||
+        !(type = jscan_get(m, n, "type")))
+        return -1;
+    if (jscan_str_is(type, "text")) {
+        if (!find(s, index))
+            add_block(s, index, K_TEXT, text_block());
+        return 0;
+    }
+    if (jscan_str_is(type, "thinking")) {
+        if (!find(s, index))
+            add_block(s, index, K_THINKING, thinking_block());
+        return 0;
+    }
+    return -1;
+}
+
+static int fast_block_event(struct anthropic_stream *s,
+                            const struct jscan_member *type,
+                            const struct jscan_member *m, int n)
+{
+    const struct jscan_member *index = jscan_get(m, n, "index"), *d;
+    struct block *b;
+    int64_t i;
+
+    if (!index || jscan_int(index, &i) != 0)
+        return -1;
+    if (jscan_str_is(type, "content_block_delta")) {
+        d = jscan_get(m, n, "delta");
+        return d && d->kind == JSCAN_OBJECT ? fast_delta(s, i, d) : -1;
+    }
+    if (jscan_str_is(type, "content_block_start"))
+        return fast_block_start(s, i, jscan_get(m, n, "content_block"));
+    if (jscan_str_is(type, "content_block_stop")) {
+        b = find(s, i);
+        if (b)
+            close_block(s, b);
+        return 0;
+    }
+    return -1;
+}
+
 /*
- * The events that come by the hundred (deltas) and the trivial ones, read
- * with jscan rather than a jansson tree (a twentieth of the work); the
- * rest, and any shape jscan leaves alone, go through json_loadb as
- * before. Returns what dispatch would, or -1 for "not read here".
+ * Events read with jscan rather than a jansson tree (a tenth of the work
+ * or less): every delta, which come by the hundred, and the common shapes
+ * of the others. The error event, tool and redacted blocks, and any shape
+ * jscan leaves alone go through json_loadb and dispatch as before; a -1
+ * here means exactly that, and comes before anything was changed.
  */
 static int fast_event(struct anthropic_stream *s, const char *data, size_t n)
 {
-    struct jscan_member m[4];
-    const struct jscan_member *type, *index;
-    struct block *b;
-    int count = jscan_object(data, n, m, 4);
-    int64_t i;
+    struct jscan_member m[6];
+    const struct jscan_member *type;
+    int count = s->jansson_only ? -1 : jscan_object(data, n, m, 6);
 
-    if (count < 0 || !(type = jscan_get(m, count, "type")))
+    if (count < 0 || !(type = jscan_get(m, count, "type")) ||
+        type->kind != JSCAN_STRING)
         return -1;
     if (jscan_str_is(type, "ping"))
         return 0;
@@ -383,19 +529,16 @@ static int fast_event(struct anthropic_stream *s, const char *data, size_t n)
         s->stopped = true;
         return 1;
     }
-    index = jscan_get(m, count, "index");
-    if (!index || jscan_int(index, &i) != 0)
-        return -1;
-    if (jscan_str_is(type, "content_block_stop")) {
-        b = find(s, i);
-        if (b)
-            close_block(s, b);
-        return 0;
-    }
-    if (jscan_str_is(type, "content_block_delta") &&
-        (index = jscan_get(m, count, "delta")) && index->kind == JSCAN_OBJECT)
-        return fast_delta(s, i, index);
-    return -1;
+    if (jscan_str_is(type, "message_start"))
+        return fast_message_start(s, m, count);
+    if (jscan_str_is(type, "message_delta"))
+        return fast_message_delta(s, m, count);
+    return fast_block_event(s, type, m, count);
+}
+
+void anthropic_stream_use_jscan(struct anthropic_stream *s, bool on)
+{
+    s->jansson_only = !on;
 }
 
 int anthropic_stream_event(struct anthropic_stream *s, const char *name,
