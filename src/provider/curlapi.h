@@ -21,6 +21,7 @@ struct curl_api {
     CURLcode (*easy_setopt)(CURL *c, CURLoption o, ...);
     CURLcode (*easy_getinfo)(CURL *c, CURLINFO i, ...);
     void (*easy_cleanup)(CURL *c);
+    void (*easy_reset)(CURL *c);
     const char *(*easy_strerror)(CURLcode code);
     CURLcode (*easy_pause)(CURL *c, int bitmask);
     struct curl_slist *(*slist_append)(struct curl_slist *l, const char *s);

@@ -16,12 +16,19 @@
 #include "provider/http.h"
 #include "base/banned.h"
 
+#define HTTP_IDLE_HANDLES 16
+
 struct http_client {
     uv_loop_t *loop;
     const struct curl_api *api;
     CURLM *multi;
     uv_timer_t timer;
     struct http_req *reqs; /* in flight, a doubly linked list */
+    /* finished transfers' handles, reset, for the next ones: creating a
+     * handle costs more than the rest of libcurl's request setup */
+    CURL *idle[HTTP_IDLE_HANDLES];
+    int nidle;
+    bool closing; /* http_client_free ran (perhaps from an on_done) */
 };
 
 struct http_req {
@@ -96,6 +103,24 @@ static enum http_outcome outcome_of(CURLcode code)
     }
 }
 
+/* A reset handle keeps only its buffers and caches (connections belong to
+ * the multi handle), never an option, header list or body of the last
+ * transfer. */
+static void put_easy(struct http_client *c, CURL *e)
+{
+    if (c->closing || c->nidle == HTTP_IDLE_HANDLES) {
+        c->api->easy_cleanup(e);
+        return;
+    }
+    c->api->easy_reset(e);
+    c->idle[c->nidle++] = e;
+}
+
+static CURL *get_easy(struct http_client *c)
+{
+    return c->nidle ? c->idle[--c->nidle] : c->api->easy_init();
+}
+
 static void finish(struct http_req *r, CURLcode code)
 {
     struct http_client *c = r->c;
@@ -115,7 +140,7 @@ static void finish(struct http_req *r, CURLcode code)
     DLIST_UNLINK(c->reqs, r);
     if (r->h.on_done)
         r->h.on_done(r->h.arg, &r->resp, &d);
-    c->api->easy_cleanup(r->easy);
+    put_easy(c, r->easy);
     c->api->slist_free_all(r->hdrs);
     uv_close((uv_handle_t *)&r->watchdog, free_req);
 }
@@ -342,8 +367,11 @@ void http_client_free(struct http_client *c)
 {
     if (!c)
         return;
+    c->closing = true;
     while (c->reqs)
         http_cancel(c->reqs);
+    while (c->nidle)
+        c->api->easy_cleanup(c->idle[--c->nidle]);
     c->api->multi_cleanup(c->multi);
     uv_timer_stop(&c->timer);
     uv_close((uv_handle_t *)&c->timer, on_closed_client);
@@ -398,7 +426,7 @@ struct http_req *http_start(struct http_client *c,
     r->header_timeout_ms =
         rq->header_timeout_ms ? rq->header_timeout_ms : 600000L;
     r->idle_timeout_ms = rq->idle_timeout_ms ? rq->idle_timeout_ms : 120000L;
-    r->easy = c->api->easy_init();
+    r->easy = get_easy(c);
     if (!r->easy) {
         free(r);
         oc_err_set(err, OC_EIO, "libcurl could not create a transfer");
