@@ -195,7 +195,7 @@ static int on_socket(CURL *e, curl_socket_t s, int what, void *userp,
     (void)e;
     if (what == CURL_POLL_REMOVE) {
         if (sc) {
-            uv_poll_stop(&sc->poll);
+            /* uv_close stops the poll (one epoll_ctl instead of two) */
             uv_close((uv_handle_t *)&sc->poll, free_sock);
             c->api->multi_assign(c->multi, s, NULL);
         }
