@@ -142,17 +142,18 @@ static void chat_event(struct gw_run *r, const char *state, json_t *more)
         json_object_update(p, more);
         json_decref(more);
     }
-    gw_ws_event(r->owner, "chat", p);
+    gw_ws_broadcast(r->g, r->owner, "chat", p, strcmp(state, "delta") == 0);
 }
 
 /* An agent event on stream with data (stolen). */
 static void agent_event(struct gw_run *r, const char *stream, json_t *data)
 {
-    gw_ws_event(r->owner, "agent",
-                json_pack("{s:s, s:I, s:s, s:I, s:s, s:o}", "runId", r->run_id,
-                          "seq", (json_int_t)++r->seq, "stream", stream, "ts",
-                          (json_int_t)clock_wall_ms(), "sessionKey", r->key,
-                          "data", data));
+    gw_ws_broadcast(r->g, r->owner, "agent",
+                    json_pack("{s:s, s:I, s:s, s:I, s:s, s:o}", "runId",
+                              r->run_id, "seq", (json_int_t)++r->seq, "stream",
+                              stream, "ts", (json_int_t)clock_wall_ms(),
+                              "sessionKey", r->key, "data", data),
+                    strcmp(stream, "assistant") == 0);
 }
 
 static void on_text(void *arg, const char *p, size_t n)

@@ -150,6 +150,29 @@ void gw_ws_event(struct gw_wsconn *c, const char *name, json_t *payload)
                             "seq", (json_int_t)++c->seq));
 }
 
+void gw_ws_broadcast(struct gw *g, struct gw_wsconn *owner, const char *name,
+                     json_t *payload, bool droppable)
+{
+    struct gw_wsconn *c, *next;
+
+    if (!payload)
+        payload = json_object();
+    gw_ws_event(owner, name, json_incref(payload));
+    for (c = g->wsconns; c; c = next) {
+        next = c->next;
+        /* a gone connection may be the one being freed right now (its
+         * runs' last events come from conn_free): never hold it */
+        if (c == owner || c->gone || !c->authed || !c->read ||
+            (droppable && c->congested))
+            continue;
+        /* only a gone connection is ever freed, and one becomes gone in
+         * the transport's close callback, never inside a send: next stays
+         * valid across this one */
+        gw_ws_event(c, name, json_incref(payload));
+    }
+    json_decref(payload);
+}
+
 void gw_ws_close(struct gw_wsconn *c, uint16_t code, const char *reason)
 {
     if (c->gone || c->closing)

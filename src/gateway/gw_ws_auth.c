@@ -328,8 +328,10 @@ static void grant(struct gw_wsconn *c, const json_t *params)
         s = json_string_value(v);
         c->admin |= strcmp(s, "operator.admin") == 0;
         c->write |= strcmp(s, "operator.write") == 0;
+        c->read |= strcmp(s, "operator.read") == 0;
     }
     c->write |= c->admin;
+    c->read |= c->write;
 }
 
 static json_t *snapshot(struct gw_wsconn *c)

@@ -41,8 +41,8 @@ struct gw_wsconn {
     bool congested; /* output above the high-water mark: runs paused */
     int depth;      /* our calls in progress on this connection */
     int protocol;
-    bool admin, write; /* granted scopes */
-    json_t *scopes;    /* granted scopes (array) */
+    bool admin, write, read; /* granted scopes (write implies read) */
+    json_t *scopes;          /* granted scopes (array) */
     char role[24];
     int64_t opened_ms; /* monotonic */
     uint64_t seq;      /* events sent */
@@ -89,6 +89,13 @@ void gw_ws_err(struct gw_wsconn *c, const char *id, const char *code,
                const char *message, json_t *details);
 /* An event with the connection's next seq; payload stolen. */
 void gw_ws_event(struct gw_wsconn *c, const char *name, json_t *payload);
+/* A run's event (payload stolen), as OpenClaw broadcasts them: to its
+ * owner (may be NULL), whose congestion pauses the run, and to every
+ * other connection allowed to read. A watcher whose output is above the
+ * high-water mark misses droppable events (deltas) rather than slowing
+ * the run or growing our memory; it still gets the final ones. */
+void gw_ws_broadcast(struct gw *g, struct gw_wsconn *owner, const char *name,
+                     json_t *payload, bool droppable);
 /* Close with code and reason after what is queued. */
 void gw_ws_close(struct gw_wsconn *c, uint16_t code, const char *reason);
 long gw_ws_tick_ms(void);

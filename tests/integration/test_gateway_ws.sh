@@ -343,6 +343,31 @@ print(w.call("chat.send", {"sessionKey": "gone", "message": "go", "idempotencyKe
 ' >"$OUT"
 assert_eq "aborted" "$(cat "$OUT")" "disconnect cancels the chat run"
 
+# --- chat events go to every reader, as OpenClaw broadcasts them ------------------
+# (the slow upstream: the owner goes away mid-run, and its run's last event
+# reaches the watcher from inside the owner's teardown)
+py '
+a = WS(PORT); a.connect(token=TOKEN)
+b = WS(PORT); b.connect(token=TOKEN, scopes=["operator.read"])
+c = WS(PORT); c.connect(token=TOKEN, scopes=["operator.approvals"])
+print(a.call("chat.send", {"sessionKey": "watched", "message": "hi", "idempotencyKey": "bcast-1"})["payload"])
+mine = lambda p: p["runId"] == "bcast-1"
+fa, fb = a.next_event("chat", pred=mine), b.next_event("chat", pred=mine)
+print(fa["payload"] == fb["payload"], fb["payload"]["state"], fb["payload"]["sessionKey"], fb["payload"]["deltaText"])
+fb2 = b.next_event("chat", pred=mine)
+print("the watcher numbers its own events:", fb2["seq"] == fb["seq"] + 1)
+a.sock.close()
+e = b.next_event("chat", pred=lambda p: mine(p) and p["state"] != "delta")["payload"]
+print("after the owner left:", e["state"])
+c.call("health")
+print("no read scope, no chat events:", [f for f in c.events if f.get("event") == "chat"])
+' >"$OUT"
+assert_eq "{'runId': 'bcast-1', 'status': 'started'}
+True delta agent:main:watched A slow a
+the watcher numbers its own events: True
+after the owner left: aborted
+no read scope, no chat events: []" "$(cat "$OUT")" "chat events broadcast to readers"
+
 # --- client commands ----------------------------------------------------------------------------
 fu_start '{"steps":[{"canned":"anthropic_text","text":"Hello from the fake upstream.","repeat":true}]}'
 "$OC" config set models.providers.anthropic.baseUrl "$FU_URL" >/dev/null
