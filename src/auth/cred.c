@@ -59,6 +59,8 @@ bool auth_provider_same(const char *a, const char *b)
 {
     char x[AUTH_PROVIDER_MAX], y[AUTH_PROVIDER_MAX];
 
+    if (a && b && strcmp(a, b) == 0)
+        return true; /* the common case: no normalising needed */
     auth_provider_normalize(a, x, sizeof(x));
     auth_provider_normalize(b, y, sizeof(y));
     return strcmp(x, y) == 0;
@@ -82,8 +84,12 @@ void auth_provider_normalize(const char *in, char *out, size_t outsz)
     };
     size_t i;
 
-    snprintf(out, outsz, "%s", in ? in : "");
-    str_lower(out);
+    if (!outsz)
+        return;
+    /* a lower-cased, truncated copy (this runs several times a request) */
+    for (i = 0; in && in[i] && i + 1 < outsz; i++)
+        out[i] = (char)tolower((unsigned char)in[i]);
+    out[i] = '\0';
     for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
         if (!strcmp(out, aliases[i][0]))
             snprintf(out, outsz, "%s", aliases[i][1]);

@@ -205,6 +205,15 @@ static void test_names_and_providers(void **state)
     assert_string_equal(out, "zai");
     auth_provider_normalize("aws-bedrock", out, sizeof(out));
     assert_string_equal(out, "amazon-bedrock");
+    auth_provider_normalize(NULL, out, sizeof(out));
+    assert_string_equal(out, "");
+    auth_provider_normalize("OpenRouter", out, 5); /* truncated, as before */
+    assert_string_equal(out, "open");
+    assert_true(auth_provider_same("anthropic", "anthropic"));
+    assert_true(auth_provider_same("Anthropic", "anthropic"));
+    assert_true(auth_provider_same("z-ai", "Z.AI"));
+    assert_false(auth_provider_same("anthropic", "openrouter"));
+    assert_true(auth_provider_same(NULL, ""));
     assert_string_equal(auth_type_name(AUTH_TOKEN), "token");
     assert_int_equal(auth_type_parse("oauth"), AUTH_OAUTH);
     assert_int_equal(auth_type_parse("bogus"), AUTH_TYPE_NONE);
