@@ -314,8 +314,11 @@ int secret_random_hex(size_t nbytes, char *out, size_t outsz)
             return OC_EIO;
         got += (size_t)n;
     }
-    for (i = 0; i < nbytes; i++)
-        snprintf(out + i * 2, 3, "%02x", raw[i]);
+    for (i = 0; i < nbytes; i++) {
+        out[i * 2] = "0123456789abcdef"[raw[i] >> 4];
+        out[i * 2 + 1] = "0123456789abcdef"[raw[i] & 0xf];
+    }
+    out[nbytes * 2] = '\0';
     secret_wipe(raw, sizeof(raw));
     return 0;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "base/err.h"
 #include "base/secret.h"
 
 struct mask_case {
@@ -120,6 +121,25 @@ static void test_redact_table(void **state)
     }
 }
 
+static void test_random_hex(void **state)
+{
+    char a[49], b[49], small[8];
+    size_t i;
+
+    (void)state;
+    memset(a, 'X', sizeof(a));
+    assert_int_equal(secret_random_hex(24, a, sizeof(a)), 0);
+    assert_int_equal(strlen(a), 48);
+    for (i = 0; i < 48; i++)
+        assert_non_null(strchr("0123456789abcdef", a[i]));
+    assert_int_equal(secret_random_hex(24, b, sizeof(b)), 0);
+    assert_string_not_equal(a, b);
+    assert_int_equal(secret_random_hex(0, small, sizeof(small)), 0);
+    assert_string_equal(small, "");
+    assert_int_equal(secret_random_hex(4, small, sizeof(small)), OC_EINVAL);
+    assert_int_equal(secret_random_hex(65, a, sizeof(a)), OC_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -127,6 +147,7 @@ int main(void)
         cmocka_unit_test(test_secret_lifecycle),
         cmocka_unit_test(test_wipe),
         cmocka_unit_test(test_redact_table),
+        cmocka_unit_test(test_random_hex),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
