@@ -79,6 +79,52 @@ char *str_lower(char *s)
     return s;
 }
 
+size_t str_utf8_seq(const char *p, size_t avail)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    unsigned c = u[0], cp;
+    size_t n, i;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        n = 2, cp = c & 0x1f;
+    else if (c >= 0xe0 && c <= 0xef)
+        n = 3, cp = c & 0x0f;
+    else if (c >= 0xf0 && c <= 0xf4)
+        n = 4, cp = c & 0x07;
+    else
+        return 0;
+    if (avail < n)
+        return 0;
+    for (i = 1; i < n; i++) {
+        if ((u[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (u[i] & 0x3f);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+        (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+        return 0;
+    return n;
+}
+
+bool str_utf8_valid(const char *p, size_t n)
+{
+    size_t i = 0, k;
+
+    while (i < n) {
+        if ((unsigned char)p[i] < 0x80) {
+            i++;
+            continue;
+        }
+        k = str_utf8_seq(p + i, n - i);
+        if (!k)
+            return false;
+        i += k;
+    }
+    return true;
+}
+
 int str_hex_value(int c)
 {
     if (c >= '0' && c <= '9')

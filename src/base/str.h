@@ -28,6 +28,13 @@ void str_trim_view(const char **p, size_t *n);
 char *str_trim_dup(const char *s);
 /* Lower-case ASCII letters in place; returns s. */
 char *str_lower(char *s);
+/* Length of the UTF-8 sequence at p (avail bytes there, at least 1): 1
+ * for ASCII, 2-4 for a valid multi-byte sequence, 0 when invalid: an
+ * overlong form, a surrogate, above U+10FFFF, or cut short. These are
+ * jansson's rules for strings. */
+size_t str_utf8_seq(const char *p, size_t avail);
+/* Is p[0..n) valid UTF-8 (str_utf8_seq's rules; NUL bytes allowed)? */
+bool str_utf8_valid(const char *p, size_t n);
 /* The value of hex digit c (either case), or -1. */
 int str_hex_value(int c);
 

@@ -22,34 +22,6 @@ static void skip_ws(struct scan *s)
         s->p++;
 }
 
-/* Length of the valid UTF-8 sequence of two or more bytes at p, or 0:
- * no overlong forms, no surrogates, nothing above U+10FFFF. */
-static size_t utf8_len(const unsigned char *p, const unsigned char *end)
-{
-    unsigned c = p[0], cp;
-    size_t n, i;
-
-    if (c >= 0xc2 && c <= 0xdf)
-        n = 2, cp = c & 0x1f;
-    else if (c >= 0xe0 && c <= 0xef)
-        n = 3, cp = c & 0x0f;
-    else if (c >= 0xf0 && c <= 0xf4)
-        n = 4, cp = c & 0x07;
-    else
-        return 0;
-    if ((size_t)(end - p) < n)
-        return 0;
-    for (i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-        (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-        return 0;
-    return n;
-}
-
 /* The four hex digits after "\u" at p (end checked by the caller), or -1. */
 static long hex4(const unsigned char *p)
 {
@@ -124,7 +96,7 @@ static int scan_string(struct scan *s, bool *escaped)
         } else if (c < 0x80) {
             s->p++;
         } else {
-            n = utf8_len(s->p, s->end);
+            n = str_utf8_seq((const char *)s->p, (size_t)(s->end - s->p));
             if (!n)
                 return -1;
             s->p += n;

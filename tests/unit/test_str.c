@@ -1,6 +1,7 @@
 /* String helpers: checked integer parsing, prefixes, trimming. */
 #include <ctype.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "testutil.h"
@@ -95,13 +96,45 @@ static void test_hex_value(void **state)
     assert_int_equal(str_hex_value((char)0xc3), -1);
 }
 
+struct utf8_case {
+    const char *s;
+    size_t n;
+    bool valid;
+};
+
+static void test_utf8(void **state)
+{
+    static const struct utf8_case cases[] = {
+        {"plain ascii", 11, true},
+        {"nul\0inside", 11, true},
+        {"caf\xc3\xa9", 5, true},
+        {"\xe4\xb8\xad\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf", 11, true},
+        {"\xc3", 1, false},             /* cut short */
+        {"\xc0\xaf", 2, false},         /* overlong */
+        {"\xe0\x80\xaf", 3, false},     /* overlong */
+        {"\xed\xa0\x80", 3, false},     /* surrogate */
+        {"\xf4\x90\x80\x80", 4, false}, /* above U+10FFFF */
+        {"\x80", 1, false},
+        {"\xc3(", 2, false},
+        {"\xff", 1, false},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        if (str_utf8_valid(cases[i].s, cases[i].n) != cases[i].valid)
+            fail_msg("case %zu", i);
+    assert_int_equal(str_utf8_seq("a", 1), 1);
+    assert_int_equal(str_utf8_seq("\xf0\x9f\x98\x80", 4), 4);
+    assert_int_equal(str_utf8_seq("\xf0\x9f\x98\x80", 3), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_int),
-        cmocka_unit_test(test_prefix_suffix),
-        cmocka_unit_test(test_trim),
-        cmocka_unit_test(test_hex_value),
+        cmocka_unit_test(test_parse_int), cmocka_unit_test(test_prefix_suffix),
+        cmocka_unit_test(test_trim),      cmocka_unit_test(test_hex_value),
+        cmocka_unit_test(test_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
