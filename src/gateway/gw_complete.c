@@ -47,6 +47,7 @@ struct gw_call {
     int64_t created;
     int tools; /* tool calls streamed so far */
     bool paused;
+    struct buf chunk_prefix; /* oa_chunk_prefix, made at the first delta */
 };
 
 /* ---- the list of calls ----------------------------------------------------
@@ -61,6 +62,7 @@ static struct gw_call *call_new(struct gw *g, struct hs_req *r)
     c->created = clock_wall_ms() / 1000;
     gw_new_id(g, "chatcmpl-", c->id, sizeof(c->id));
     oa_request_init(&c->q);
+    buf_init(&c->chunk_prefix, 0);
     DLIST_PUSH(g->calls, c);
     return c;
 }
@@ -71,6 +73,7 @@ static void call_free(struct gw_call *c)
 
     DLIST_UNLINK(g->calls, c);
     oa_request_release(&c->q);
+    buf_release(&c->chunk_prefix);
     free(c);
     gw_maybe_stop(g);
 }
@@ -87,6 +90,17 @@ size_t gw_calls_active(const struct gw *g)
 
 /* ---- stream output ------------------------------------------------------- */
 
+/* Write one SSE event (b holds it whole) and release b. */
+static void sse_write(struct gw_call *c, struct buf *b)
+{
+    if (c->req && hs_write(c->req, b->p, b->len) == 0 && c->turn &&
+        !c->paused && hs_congested(c->req)) {
+        c->paused = true;
+        turn_pause(c->turn, true);
+    }
+    buf_release(b);
+}
+
 static void sse_send(struct gw_call *c, json_t *doc)
 {
     struct buf b;
@@ -99,12 +113,7 @@ static void sse_send(struct gw_call *c, json_t *doc)
         buf_addstr(&b, "[DONE]");
     buf_addstr(&b, "\n\n");
     json_decref(doc);
-    if (c->req && hs_write(c->req, b.p, b.len) == 0 && c->turn && !c->paused &&
-        hs_congested(c->req)) {
-        c->paused = true;
-        turn_pause(c->turn, true);
-    }
-    buf_release(&b);
+    sse_write(c, &b);
 }
 
 static void chunk(struct gw_call *c, json_t *delta, const char *finish)
@@ -115,10 +124,22 @@ static void chunk(struct gw_call *c, json_t *delta, const char *finish)
 static void on_text(void *arg, const char *p, size_t n)
 {
     struct gw_call *c = arg;
+    struct buf b;
     json_t *delta;
 
     if (!c->q.stream || !c->req || !n)
         return;
+    /* the common event of a stream, written without a jansson tree */
+    if (!c->chunk_prefix.len)
+        oa_chunk_prefix(c->id, c->created, c->q.model, &c->chunk_prefix);
+    buf_init(&b, 0);
+    buf_addstr(&b, "data: ");
+    if (oa_text_chunk(&c->chunk_prefix, p, n, &b) == 0) {
+        buf_addstr(&b, "\n\n");
+        sse_write(c, &b);
+        return;
+    }
+    buf_release(&b);
     delta = json_object();
     json_object_set_new(delta, "content", json_stringn(p, n));
     chunk(c, delta, NULL);

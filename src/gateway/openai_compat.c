@@ -499,6 +499,35 @@ json_t *oa_chunk(const char *id, int64_t created, const char *model,
                      finish_reason ? json_string(finish_reason) : json_null());
 }
 
+void oa_chunk_prefix(const char *id, int64_t created, const char *model,
+                     struct buf *prefix)
+{
+    buf_addstr(prefix, "{\"id\":");
+    jsonx_dump_string(id, strlen(id), prefix);
+    buf_addf(prefix,
+             ",\"object\":\"chat.completion.chunk\",\"created\":%lld,"
+             "\"model\":",
+             (long long)created);
+    jsonx_dump_string(model, strlen(model), prefix);
+    buf_addstr(prefix, ",\"choices\":[{\"index\":0,\"delta\":{\"content\":");
+}
+
+int oa_text_chunk(const struct buf *prefix, const char *text, size_t n,
+                  struct buf *out)
+{
+    static const char tail[] = "},\"finish_reason\":null}]}";
+    size_t start = out->len;
+
+    if (!str_utf8_valid(text, n))
+        return -1;
+    if (buf_add(out, prefix->p, prefix->len) ||
+        jsonx_dump_string(text, n, out) || buf_addstr(out, tail)) {
+        buf_truncate(out, start);
+        return -1;
+    }
+    return 0;
+}
+
 json_t *oa_usage_chunk(const char *id, int64_t created, const char *model,
                        const struct llm_usage *u)
 {

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "provider/llm.h"
 
 struct oa_request {
@@ -72,6 +73,14 @@ json_t *oa_completion(const char *id, int64_t created, const char *model,
  * finish_reason (NULL -> null). */
 json_t *oa_chunk(const char *id, int64_t created, const char *model,
                  json_t *delta, const char *finish_reason);
+/* The same chunk for a text delta, written straight to bytes: prefix
+ * (oa_chunk_prefix, once per response) + the text. Appends exactly what
+ * jsonx_dump(oa_chunk(..., {"content": text}, NULL), 0) would: 0, or -1
+ * when text is not valid UTF-8 (out unchanged; jansson would refuse it). */
+void oa_chunk_prefix(const char *id, int64_t created, const char *model,
+                     struct buf *prefix);
+int oa_text_chunk(const struct buf *prefix, const char *text, size_t n,
+                  struct buf *out);
 
 /* The usage chunk (choices: []). */
 json_t *oa_usage_chunk(const char *id, int64_t created, const char *model,

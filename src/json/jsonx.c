@@ -404,6 +404,17 @@ int jsonx_dump(const json_t *v, int indent, struct buf *out)
     return o.rc;
 }
 
+int jsonx_dump_string(const char *s, size_t len, struct buf *out)
+{
+    struct out o = {out, 0, 0};
+    size_t start = out->len;
+
+    dump_string(&o, s, len);
+    if (o.rc)
+        buf_truncate(out, start);
+    return o.rc;
+}
+
 char *jsonx_dumps(const json_t *v, int indent)
 {
     struct buf b;

@@ -35,6 +35,9 @@ int jsonx_dump(const json_t *v, int indent, struct buf *out);
 /* Serialization as a new string (caller frees); NULL on OC_ETOOBIG (the
  * default buf cap, 64 MiB). */
 char *jsonx_dumps(const json_t *v, int indent);
+/* Append s[0..len) (valid UTF-8) as the serializer writes a string,
+ * quotes included: 0, or OC_ETOOBIG (out then as it was). */
+int jsonx_dump_string(const char *s, size_t len, struct buf *out);
 
 /* JavaScript Number#toString of d into out (at least 32 bytes). */
 void jsonx_format_double(double d, char *out, size_t outsz);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "base/buf.h"
 #include "base/xalloc.h"
 #include "gateway/openai_compat.h"
 #include "json/jsonx.h"
@@ -576,6 +577,54 @@ static void test_chunks(void **state)
             HEAD("chat.completion.chunk") ",'choices':[],'usage':" USAGE "}");
 }
 
+/* A text delta written straight to bytes is the chunk jsonx writes. */
+static void test_text_chunks(void **state)
+{
+    static const char *const texts[] = {
+        "Hello",
+        "say \"hi\" \\ back/forth",
+        "line\nbreak\ttab\r\b\f",
+        "\x01\x1f\x7f controls",
+        "caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80 \xe2\x80\xa8",
+        " ",
+    };
+    static const char *const models[] = {"openclaw", "openclaw/\"odd\"\\"};
+    struct buf prefix, fast, slow;
+    json_t *doc;
+    size_t i, m;
+
+    (void)state;
+    for (m = 0; m < 2; m++) {
+        buf_init(&prefix, 0);
+        oa_chunk_prefix("chatcmpl-abc", 1760000000, models[m], &prefix);
+        for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+            buf_init(&fast, 0);
+            buf_init(&slow, 0);
+            assert_int_equal(
+                oa_text_chunk(&prefix, texts[i], strlen(texts[i]), &fast), 0);
+            doc = oa_chunk("chatcmpl-abc", 1760000000, models[m],
+                           json_pack("{s:s}", "content", texts[i]), NULL);
+            assert_int_equal(jsonx_dump(doc, 0, &slow), 0);
+            assert_string_equal(fast.p, slow.p);
+            json_decref(doc);
+            buf_release(&fast);
+            buf_release(&slow);
+        }
+        buf_release(&prefix);
+    }
+    /* not UTF-8: refused, nothing written (jansson would refuse it too) */
+    buf_init(&prefix, 0);
+    oa_chunk_prefix("chatcmpl-abc", 1, "openclaw", &prefix);
+    buf_init(&fast, 0);
+    buf_addstr(&fast, "data: ");
+    assert_int_equal(oa_text_chunk(&prefix, "bad \xc3(", 6, &fast), -1);
+    assert_int_equal(oa_text_chunk(&prefix, "\xed\xa0\x80", 3, &fast), -1);
+    assert_string_equal(fast.p, "data: ");
+    assert_null(json_stringn("bad \xc3(", 6));
+    buf_release(&fast);
+    buf_release(&prefix);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -646,6 +695,7 @@ int main(void)
         cmocka_unit_test(test_usage),
         cmocka_unit_test(test_completion),
         cmocka_unit_test(test_chunks),
+        cmocka_unit_test(test_text_chunks),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_failure_of),
     };
