@@ -2,7 +2,8 @@
  * Fuzz json/jscan.c against jansson: whatever jscan accepts, json_loadb
  * (flags 0, as the stream assemblers call it) must accept too, with the
  * same members: for every key, the last value jscan saw has the same
- * type, and strings and integers the same value. Anything jansson
+ * type, and strings and integers the same value; an array's elements
+ * (jscan_elements) are as many, of the same types. Anything jansson
  * refuses, jscan must refuse.
  */
 #include <stdint.h>
@@ -40,6 +41,23 @@ static int same_kind(const json_t *v, enum jscan_kind k)
     return 0;
 }
 
+static void check_elements(const struct jscan_member *m, const json_t *arr)
+{
+    struct jscan_member e[MAX_MEMBERS];
+    int n = jscan_elements(m, e, MAX_MEMBERS), i;
+
+    if (n < 0) {
+        if (json_array_size(arr) <= MAX_MEMBERS)
+            abort();
+        return;
+    }
+    if ((size_t)n != json_array_size(arr))
+        abort();
+    for (i = 0; i < n; i++)
+        if (e[i].key || !same_kind(json_array_get(arr, (size_t)i), e[i].kind))
+            abort();
+}
+
 static void check_member(const json_t *doc, const struct jscan_member *all,
                          int count, const struct jscan_member *m)
 {
@@ -69,6 +87,8 @@ static void check_member(const json_t *doc, const struct jscan_member *all,
     } else if (last->kind == JSCAN_INT) {
         if (jscan_int(last, &i) != 0 || i != json_integer_value(v))
             abort();
+    } else if (last->kind == JSCAN_ARRAY) {
+        check_elements(last, v);
     }
 }
 

@@ -272,6 +272,39 @@ int jscan_object(const char *p, size_t n, struct jscan_member *m, int max)
     return count >= 0 && s.p == s.end ? count : -1;
 }
 
+int jscan_elements(const struct jscan_member *m, struct jscan_member *e,
+                   int max)
+{
+    struct scan s = {(const unsigned char *)m->val,
+                     (const unsigned char *)m->val + m->val_len};
+    const unsigned char *v;
+    int count = 0;
+
+    if (m->kind != JSCAN_ARRAY)
+        return -1;
+    s.p++;
+    skip_ws(&s);
+    if (s.p < s.end && *s.p == ']')
+        return 0;
+    for (;;) {
+        if (count == max)
+            return -1;
+        v = s.p;
+        if (scan_value(&s, 1, &e[count].kind) != 0)
+            return -1;
+        e[count].key = NULL;
+        e[count].key_len = 0;
+        e[count].val = (const char *)v;
+        e[count].val_len = (size_t)(s.p - v);
+        count++;
+        skip_ws(&s);
+        if (s.p >= s.end || *s.p == ']')
+            return count;
+        s.p++; /* the comma: the text was validated when m was found */
+        skip_ws(&s);
+    }
+}
+
 const struct jscan_member *jscan_get(const struct jscan_member *m, int count,
                                      const char *key)
 {

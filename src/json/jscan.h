@@ -53,6 +53,12 @@ struct jscan_member {
  * m[0..max): the member count, or -1 (see above). */
 int jscan_object(const char *p, size_t n, struct jscan_member *m, int max);
 
+/* The elements of array member m, as members without keys (key NULL),
+ * into e[0..max): the count, or -1 when m is not an array or has more
+ * than max elements. */
+int jscan_elements(const struct jscan_member *m, struct jscan_member *e,
+                   int max);
+
 /* The last member called key (a duplicate key's value is the last one,
  * as in jansson), or NULL. */
 const struct jscan_member *jscan_get(const struct jscan_member *m, int count,

@@ -141,6 +141,31 @@ static void test_values(void **state)
     buf_release(&s);
 }
 
+static void test_elements(void **state)
+{
+    static const char in[] =
+        "{\"a\":[ 1 , \"x\" ,{\"k\":[2]},[],null ],\"e\":[],\"s\":\"[1]\"}";
+    struct jscan_member m[3], e[8];
+    int n;
+
+    (void)state;
+    assert_int_equal(jscan_object(in, strlen(in), m, 3), 3);
+    n = jscan_elements(&m[0], e, 8);
+    assert_int_equal(n, 5);
+    assert_int_equal(e[0].kind, JSCAN_INT);
+    assert_int_equal(e[1].kind, JSCAN_STRING);
+    assert_true(jscan_str_is(&e[1], "x"));
+    assert_int_equal(e[2].kind, JSCAN_OBJECT);
+    assert_int_equal(e[2].val_len, strlen("{\"k\":[2]}"));
+    assert_memory_equal(e[2].val, "{\"k\":[2]}", e[2].val_len);
+    assert_int_equal(e[3].kind, JSCAN_ARRAY);
+    assert_int_equal(e[4].kind, JSCAN_NULL);
+    assert_null(e[4].key);
+    assert_int_equal(jscan_elements(&m[0], e, 4), -1); /* more than max */
+    assert_int_equal(jscan_elements(&m[1], e, 8), 0);
+    assert_int_equal(jscan_elements(&m[2], e, 8), -1); /* not an array */
+}
+
 /* A full buffer refuses the string whole, escaped or not. */
 static void test_string_cap(void **state)
 {
@@ -160,9 +185,8 @@ static void test_string_cap(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_scan),
-        cmocka_unit_test(test_too_deep),
-        cmocka_unit_test(test_values),
+        cmocka_unit_test(test_scan),       cmocka_unit_test(test_too_deep),
+        cmocka_unit_test(test_values),     cmocka_unit_test(test_elements),
         cmocka_unit_test(test_string_cap),
     };
 
