@@ -7,8 +7,8 @@
  * feeds split there, and (under 512 bytes) byte-by-byte feeds must give
  * the same message, status, stop reason, usage, errors and streamed text;
  * the text the sink got must be as long as the message's text blocks.
- * The Anthropic assembler must also give the same with every event read
- * through jansson as with its jscan path.
+ * Both assemblers must also give the same with every event read through
+ * jansson as with their jscan paths.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -33,7 +33,7 @@ struct ops {
     int (*event)(void *s, const char *name, const char *p, size_t n);
     void (*end)(void *s);
     void (*close)(void *s);
-    void (*slow)(void *s); /* NULL: there is one reader */
+    void (*slow)(void *s); /* every event through jansson */
 };
 
 static void *a_open(const struct llm_request *r, const struct llm_sink *k,
@@ -83,11 +83,16 @@ static void o_close(void *s)
     openai_stream_free(s);
 }
 
+static void o_slow(void *s)
+{
+    openai_stream_use_jscan(s, false);
+}
+
 static const struct ops assemblers[] = {
     {"anthropic", "anthropic-messages", "claude-opus-4-5", a_open, a_event,
      a_end, a_close, a_slow},
     {"openrouter", "openai-completions", "anthropic/claude-sonnet-4.5", o_open,
-     o_event, o_end, o_close, NULL},
+     o_event, o_end, o_close, o_slow},
 };
 
 /* What one run produced. */

@@ -29,6 +29,9 @@ void openai_stream_free(struct openai_stream *s);
 /* One SSE event's data; 1 after [DONE] or an error chunk. */
 int openai_stream_event(struct openai_stream *s, const char *name,
                         const char *data, size_t n);
+/* Chunks are read with json/jscan where it can, else with jansson; off
+ * makes every chunk go through jansson. For tests that compare the two. */
+void openai_stream_use_jscan(struct openai_stream *s, bool on);
 void openai_stream_end(struct openai_stream *s);
 void openai_parse_error(const char *body, size_t n, struct llm_result *res);
 

@@ -11,6 +11,7 @@
 
 #include "base/buf.h"
 #include "base/xalloc.h"
+#include "json/jscan.h"
 #include "json/jsonx.h"
 #include "provider/openai.h"
 #include "base/banned.h"
@@ -29,6 +30,8 @@ struct openai_stream {
     size_t ncalls;
     char finish[32];
     bool done;
+    struct buf value;  /* a decoded string, on the jscan path */
+    bool jansson_only; /* openai_stream_use_jscan(s, false) */
 };
 
 struct openai_stream *openai_stream_new(const struct llm_request *req,
@@ -43,6 +46,7 @@ struct openai_stream *openai_stream_new(const struct llm_request *req,
     s->res = res;
     buf_init(&s->text, 0);
     buf_init(&s->reasoning, 0);
+    buf_init(&s->value, 0);
     res->message = json_pack("{s:s, s:[], s:s, s:s, s:s}", "role", "assistant",
                              "content", "api", "openai-completions", "provider",
                              req->provider, "model", req->model);
@@ -63,6 +67,7 @@ void openai_stream_free(struct openai_stream *s)
     free(s->calls);
     buf_wipe_release(&s->text);
     buf_release(&s->reasoning);
+    buf_wipe_release(&s->value);
     free(s);
 }
 
@@ -174,6 +179,76 @@ static int chunk_error(struct openai_stream *s, json_t *err)
     return 1;
 }
 
+/* ---- the jscan path --------------------------------------------------- */
+
+static void fast_emit(struct openai_stream *s, bool thinking,
+                      const struct jscan_member *m)
+{
+    if (!m || m->kind != JSCAN_STRING)
+        return;
+    buf_reset(&s->value);
+    if (jscan_string(m, &s->value) == 0)
+        emit(s, thinking, s->value.p);
+}
+
+/* The delta of the one choice (members of d, nd of them): its text, its
+ * reasoning as choice_delta picks it. -1 when it has tool calls. */
+static int fast_pick(const struct jscan_member *d, int nd,
+                     const struct jscan_member **content,
+                     const struct jscan_member **reasoning)
+{
+    if (jscan_get(d, nd, "tool_calls"))
+        return -1;
+    *content = jscan_get(d, nd, "content");
+    *reasoning = jscan_get(d, nd, "reasoning");
+    if (!*reasoning || (*reasoning)->kind != JSCAN_STRING)
+        *reasoning = jscan_get(d, nd, "reasoning_content");
+    return 0;
+}
+
+/*
+ * The common chunk, read with jscan instead of a jansson tree: at most one
+ * choice carrying text or reasoning and perhaps a finish_reason. Errors,
+ * usage, tool calls, several choices and any shape jscan leaves alone go
+ * through json_loadb as before; -1 says so, before anything changed.
+ */
+static int fast_chunk(struct openai_stream *s, const char *data, size_t n)
+{
+    struct jscan_member top[16], ch[2], c[8], d[8];
+    const struct jscan_member *v, *delta = NULL, *finish = NULL;
+    const struct jscan_member *content = NULL, *reasoning = NULL;
+    int nt = s->jansson_only ? -1 : jscan_object(data, n, top, 16), k;
+
+    if (nt < 0 ||
+        ((v = jscan_get(top, nt, "error")) && v->kind == JSCAN_OBJECT) ||
+        ((v = jscan_get(top, nt, "usage")) && v->kind == JSCAN_OBJECT))
+        return -1;
+    v = jscan_get(top, nt, "choices");
+    if (v && v->kind == JSCAN_ARRAY && (k = jscan_elements(v, ch, 2)) != 0) {
+        if (k != 1 || ch[0].kind != JSCAN_OBJECT ||
+            (k = jscan_object(ch[0].val, ch[0].val_len, c, 8)) < 0)
+            return -1;
+        finish = jscan_get(c, k, "finish_reason");
+        delta = jscan_get(c, k, "delta");
+    }
+    if (delta && delta->kind == JSCAN_OBJECT &&
+        ((k = jscan_object(delta->val, delta->val_len, d, 8)) < 0 ||
+         fast_pick(d, k, &content, &reasoning) != 0))
+        return -1;
+    fast_emit(s, false, content);
+    fast_emit(s, true, reasoning);
+    buf_reset(&s->value);
+    if (finish && finish->kind == JSCAN_STRING &&
+        jscan_string(finish, &s->value) == 0)
+        snprintf(s->finish, sizeof(s->finish), "%s", s->value.p);
+    return 0;
+}
+
+void openai_stream_use_jscan(struct openai_stream *s, bool on)
+{
+    s->jansson_only = !on;
+}
+
 int openai_stream_event(struct openai_stream *s, const char *name,
                         const char *data, size_t n)
 {
@@ -186,6 +261,8 @@ int openai_stream_event(struct openai_stream *s, const char *name,
         s->done = true;
         return 1;
     }
+    if (fast_chunk(s, data, n) == 0)
+        return 0;
     chunk = json_loadb(data, n, 0, NULL);
     if (!json_is_object(chunk)) {
         json_decref(chunk);
