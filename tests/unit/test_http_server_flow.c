@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -355,6 +357,60 @@ static void test_write_over_cap_then_end(void **state)
     assert_int_equal(f->aborts, 0);
 }
 
+/* The server's listening socket (it runs in this process): connections
+ * it accepts inherit its SO_SNDBUF, and a set SO_SNDBUF stops the kernel
+ * from growing theirs (to ~1.3 MB on loopback). */
+static int listener_fd(const struct fixture *f)
+{
+    struct sockaddr_in a;
+    socklen_t len, olen;
+    int fd, on;
+
+    for (fd = 3; fd < 1024; fd++) {
+        len = sizeof(a);
+        olen = sizeof(on);
+        if (getsockname(fd, (struct sockaddr *)&a, &len) == 0 &&
+            a.sin_family == AF_INET && ntohs(a.sin_port) == f->port &&
+            getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &on, &olen) == 0 && on)
+            return fd;
+    }
+    return -1;
+}
+
+/* The idle time counts from when the last byte of a response was
+ * written, not from when it was queued: a client that reads a big answer
+ * late still has all of it for its next request. With small socket
+ * buffers on both sides the answer waits in the server's queue while the
+ * client sleeps past the idle time (but not past the write timeout). */
+static void test_idle_counts_from_written(void **state)
+{
+    enum { N = 60000 };
+    struct fixture *f = *state;
+    char head[96], *body = xmalloc(N + 1), *got = xmalloc(N);
+    int small = 4096, lfd = listener_fd(f), fd;
+
+    assert_true(lfd >= 0);
+    assert_int_equal(
+        setsockopt(lfd, SOL_SOCKET, SO_SNDBUF, &small, sizeof(small)), 0);
+    fd = cl_connect(f, 1024);
+    memset(body, 'e', N);
+    body[N] = '\0';
+    snprintf(head, sizeof(head),
+             "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n", N);
+    cl_send(fd, head);
+    cl_send(fd, body);
+    clock_sleep_ms(IDLE_MS + 30);
+    expect_response(fd, HEAD_200 "Content-Length: 60000\r\n" KEEP);
+    cl_recv_n(fd, got, N);
+    assert_memory_equal(got, body, N);
+    clock_sleep_ms(IDLE_MS / 2);
+    cl_send(fd, GET_A);
+    expect_response(fd, RESP_A);
+    close(fd);
+    free(body);
+    free(got);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -374,6 +430,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_drain_half_head, setup, teardown),
         cmocka_unit_test_setup_teardown(test_release_own, setup, teardown),
         cmocka_unit_test_setup_teardown(test_respond_over_cap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_idle_counts_from_written, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_write_over_cap_then_end, setup,
                                         teardown),
     };
