@@ -87,10 +87,8 @@ int tu_mode(const char *path)
     return (int)(st.st_mode & 07777);
 }
 
-json_t *tu_jq(const char *s)
+char *tu_dq(const char *s)
 {
-    json_error_t e;
-    json_t *v;
     char *t, *p;
 
     if (!s)
@@ -99,6 +97,28 @@ json_t *tu_jq(const char *s)
     for (p = t; *p; p++)
         if (*p == '\'')
             *p = '"';
+    return t;
+}
+
+void tu_str_is(const char *name, const char *what, const char *got,
+               const char *want)
+{
+    if (!want && !got)
+        return;
+    if (!want || !got || strcmp(got, want) != 0)
+        fail_msg("%s: %s is '%s', want '%s'", name, what, got ? got : "(null)",
+                 want ? want : "(null)");
+}
+
+json_t *tu_jq(const char *s)
+{
+    json_error_t e;
+    json_t *v;
+    char *t;
+
+    if (!s)
+        return NULL;
+    t = tu_dq(s);
     v = json_loads(t, JSON_DECODE_ANY, &e);
     if (!v)
         fail_msg("bad test JSON: %s (%s)", t, e.text);

@@ -24,9 +24,15 @@ char *tu_read(const char *path);
 /* File mode bits (& 07777), or -1. */
 int tu_mode(const char *path);
 
+/* A copy of s with every ' turned into " (NULL stays NULL): JSON written
+ * in a C table. */
+char *tu_dq(const char *s);
 /* Parse JSON written in a table with ' for " (any value); NULL stays
  * NULL; bad JSON fails the test. */
 json_t *tu_jq(const char *s);
+/* Fail naming name and what unless got equals want (both NULL is equal). */
+void tu_str_is(const char *name, const char *what, const char *got,
+               const char *want);
 /* Fail naming what and key unless got equals want (a JSON null want:
  * got must be absent). */
 void tu_same_json(const char *what, const char *key, const json_t *got,

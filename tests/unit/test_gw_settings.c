@@ -40,16 +40,6 @@ static void env_apply(const struct env *e)
     env_put(REF_VAR, e->ref);
 }
 
-static void str_is(const char *name, const char *what, const char *got,
-                   const char *want)
-{
-    if (!want && !got)
-        return;
-    if (!want || !got || strcmp(got, want) != 0)
-        fail_msg("%s: %s is '%s', want '%s'", name, what, got ? got : "(null)",
-                 want ? want : "(null)");
-}
-
 /* ---- resolve: port, bind, auth, secrets --------------------------------- */
 
 #define NOAUTH .auth = "none"
@@ -513,7 +503,7 @@ static void hosts_are(const char *name, const struct gw_settings *s,
             tok[n - 1] = '\0';
         if (i >= s->nhosts)
             fail_msg("%s: %zu hosts, want %s", name, s->nhosts, want);
-        str_is(name, "host", s->hosts[i], tok);
+        tu_str_is(name, "host", s->hosts[i], tok);
         if (s->hosts_optional[i] != opt)
             fail_msg("%s: host %s optional=%d", name, tok,
                      (int)s->hosts_optional[i]);
@@ -526,22 +516,22 @@ static void hosts_are(const char *name, const struct gw_settings *s,
 static void check_ok(const struct rcase *c, const struct gw_settings *s)
 {
     if (c->port_source) {
-        str_is(c->name, "port_source", s->port_source, c->port_source);
+        tu_str_is(c->name, "port_source", s->port_source, c->port_source);
         if (s->port != c->port)
             fail_msg("%s: port %d, want %d", c->name, s->port, c->port);
     }
     if (c->bind)
-        str_is(c->name, "bind", s->bind, c->bind);
+        tu_str_is(c->name, "bind", s->bind, c->bind);
     if (c->hosts)
         hosts_are(c->name, s, c->hosts);
     if (c->auth)
-        str_is(c->name, "auth", gw_auth_mode_name(s->auth), c->auth);
+        tu_str_is(c->name, "auth", gw_auth_mode_name(s->auth), c->auth);
     if (c->explicit_ && s->auth_explicit != (c->explicit_ == 2))
         fail_msg("%s: auth_explicit %d", c->name, (int)s->auth_explicit);
     if (c->secret)
-        str_is(c->name, "secret", secret_value(&s->secret), c->secret);
+        tu_str_is(c->name, "secret", secret_value(&s->secret), c->secret);
     if (c->secret_source)
-        str_is(c->name, "secret_source", s->secret_source, c->secret_source);
+        tu_str_is(c->name, "secret_source", s->secret_source, c->secret_source);
 }
 
 static void run_rcase(const struct rcase *c)
@@ -768,7 +758,7 @@ static void test_restart_needed(void **state)
         if (r != (c->what != NULL))
             fail_msg("%s: restart %d (%s)", c->name, (int)r, what);
         if (c->what)
-            str_is(c->name, "what", what, c->what);
+            tu_str_is(c->name, "what", what, c->what);
         /* and the other way round */
         if (gw_settings_restart_needed(b, a, what, sizeof(what)) != r)
             fail_msg("%s: not symmetric", c->name);

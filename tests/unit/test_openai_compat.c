@@ -20,37 +20,13 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* ' -> " in a copy of s (NULL stays NULL). */
-static char *dq(const char *s)
-{
-    char *t, *p;
-
-    if (!s)
-        return NULL;
-    t = xstrdup(s);
-    for (p = t; *p; p++)
-        if (*p == '\'')
-            *p = '"';
-    return t;
-}
-
-static void str_is(const char *name, const char *what, const char *got,
-                   const char *want)
-{
-    if (!want && !got)
-        return;
-    if (!want || !got || strcmp(got, want) != 0)
-        fail_msg("%s: %s is '%s', want '%s'", name, what, got ? got : "(null)",
-                 want ? want : "(null)");
-}
-
 /* v (stolen) serialized as sent, against want in ' notation. */
 static void wire_is(const char *name, json_t *v, const char *want)
 {
     char *got = v ? jsonx_dumps(v, 0) : NULL;
-    char *w = dq(want);
+    char *w = tu_dq(want);
 
-    str_is(name, "JSON", got, w);
+    tu_str_is(name, "JSON", got, w);
     free(got);
     free(w);
     json_decref(v);
@@ -294,19 +270,19 @@ static const struct pcase pcases[] = {
 
 static void check_parsed(const struct pcase *c, struct oa_request *q)
 {
-    str_is(c->name, "model", q->model, c->model);
-    str_is(c->name, "agent_id", q->agent_id, c->agent);
+    tu_str_is(c->name, "model", q->model, c->model);
+    tu_str_is(c->name, "agent_id", q->agent_id, c->agent);
     if (q->stream != c->stream || q->include_usage != c->include_usage)
         fail_msg("%s: stream %d include_usage %d", c->name, (int)q->stream,
                  (int)q->include_usage);
-    str_is(c->name, "user", q->user, c->user);
-    str_is(c->name, "system", q->system, c->system);
+    tu_str_is(c->name, "user", q->user, c->user);
+    tu_str_is(c->name, "system", q->system, c->system);
     drop_timestamps(c->name, q->history);
     drop_timestamps(c->name, q->input);
     json_is(c->name, "history", q->history, c->history);
     json_is(c->name, "input", q->input, c->input);
     json_is(c->name, "tools", q->tools, c->tools);
-    str_is(c->name, "command", q->command, c->command);
+    tu_str_is(c->name, "command", q->command, c->command);
 }
 
 static void test_parse_request(void **state)
@@ -316,7 +292,7 @@ static void test_parse_request(void **state)
     (void)state;
     for (i = 0; i < sizeof(pcases) / sizeof(pcases[0]); i++) {
         const struct pcase *c = &pcases[i];
-        char *body = dq(c->body);
+        char *body = tu_dq(c->body);
         struct oa_request q;
         char msg[256] = "";
         int rc;
@@ -342,9 +318,9 @@ static void test_parse_request(void **state)
 /* A second parse into the same request replaces the first. */
 static void test_parse_reuse(void **state)
 {
-    char *a = dq("{'model':'openclaw/x','tools':[{'type':'function',"
-                 "'function':{'name':'f'}}],'messages':[" UM("/new") "]}");
-    char *b = dq(BODY(UM("hi")));
+    char *a = tu_dq("{'model':'openclaw/x','tools':[{'type':'function',"
+                    "'function':{'name':'f'}}],'messages':[" UM("/new") "]}");
+    char *b = tu_dq(BODY(UM("hi")));
     struct oa_request q;
     char msg[128];
 
@@ -395,8 +371,8 @@ static void test_agent_of_model(void **state)
     for (i = 0; i < sizeof(mcases) / sizeof(mcases[0]); i++) {
         char *got = oa_agent_of_model(mcases[i].model);
 
-        str_is(mcases[i].model ? mcases[i].model : "(null)", "agent", got,
-               mcases[i].agent);
+        tu_str_is(mcases[i].model ? mcases[i].model : "(null)", "agent", got,
+                  mcases[i].agent);
         free(got);
     }
 }
@@ -431,7 +407,8 @@ static void test_message_text(void **state)
         json_t *m = tu_jq(cases[i].msg);
         char *t = oa_message_text(m);
 
-        str_is(cases[i].msg ? cases[i].msg : "NULL", "text", t, cases[i].text);
+        tu_str_is(cases[i].msg ? cases[i].msg : "NULL", "text", t,
+                  cases[i].text);
         free(t);
         json_decref(m);
     }
@@ -473,8 +450,8 @@ static void test_finish_reason(void **state)
 
     (void)state;
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-        str_is(cases[i].stop ? cases[i].stop : "NULL", "finish",
-               oa_finish_reason(cases[i].stop), cases[i].finish);
+        tu_str_is(cases[i].stop ? cases[i].stop : "NULL", "finish",
+                  oa_finish_reason(cases[i].stop), cases[i].finish);
 }
 
 #define USAGE                                                                  \
@@ -678,8 +655,8 @@ static void test_failure_of(void **state)
         if (got.status != cases[i].want.status)
             fail_msg("%s: status %d, want %d", name, got.status,
                      cases[i].want.status);
-        str_is(name, "type", got.type, cases[i].want.type);
-        str_is(name, "code", got.code, cases[i].want.code);
+        tu_str_is(name, "type", got.type, cases[i].want.type);
+        tu_str_is(name, "code", got.code, cases[i].want.code);
     }
 }
 
