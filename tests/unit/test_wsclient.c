@@ -300,6 +300,18 @@ static struct wsc *connect_to(const struct server *s, long timeout_ms,
     return wsc_connect(url, timeout_ms, err);
 }
 
+/* Start a server in mode m and connect to it. */
+static struct wsc *open_on(struct server *s, enum mode m)
+{
+    struct oc_err err;
+    struct wsc *c;
+
+    server_start(s, m);
+    c = connect_to(s, 0, &err);
+    assert_non_null(c);
+    return c;
+}
+
 static void assert_recv(struct wsc *c, const char *want)
 {
     struct oc_err err;
@@ -325,9 +337,7 @@ static void test_echo(void **state)
 
     (void)state;
     memset(big, 'b', 1 << 20);
-    server_start(&s, M_ECHO);
-    c = connect_to(&s, 0, &err);
-    assert_non_null(c);
+    c = open_on(&s, M_ECHO);
     assert_true(wsc_fd(c) >= 0);
     assert_int_equal(wsc_close_code(c, NULL), 0);
     assert_int_equal(wsc_send_text(c, "hello", 5, &err), 0);
@@ -361,9 +371,7 @@ static void test_burst_and_pending(void **state)
     struct wsc *c;
 
     (void)state;
-    server_start(&s, M_ECHO);
-    c = connect_to(&s, 0, &err);
-    assert_non_null(c);
+    c = open_on(&s, M_ECHO);
     assert_int_equal(wsc_send_text(c, "burst", 5, &err), 0);
     assert_recv(c, "m0");
     /* one write brought all three: the rest wait without the socket
@@ -386,9 +394,7 @@ static void test_recv_timeout(void **state)
     size_t len = 0;
 
     (void)state;
-    server_start(&s, M_ECHO);
-    c = connect_to(&s, 0, &err);
-    assert_non_null(c);
+    c = open_on(&s, M_ECHO);
     t0 = clock_mono_ms();
     assert_int_equal(wsc_recv_text(c, &msg, &len, 150, &err), OC_ETIMEDOUT);
     assert_true(clock_mono_ms() - t0 >= 140);
@@ -414,9 +420,7 @@ static void test_server_closes(void **state)
     size_t len;
 
     (void)state;
-    server_start(&s, M_ECHO);
-    c = connect_to(&s, 0, &err);
-    assert_non_null(c);
+    c = open_on(&s, M_ECHO);
     assert_int_equal(wsc_send_text(c, "close:4001", 10, &err), 0);
     assert_int_equal(wsc_recv_text(c, &msg, &len, 5000, &err), WSC_ECLOSED);
     assert_string_equal(err.msg, "closed by the server: 4001 bye");
@@ -439,24 +443,18 @@ static void test_frames_with_the_101(void **state)
     size_t len;
 
     (void)state;
-    server_start(&s, M_HELLO_FIRST);
-    c = connect_to(&s, 0, &err);
-    assert_non_null(c);
+    c = open_on(&s, M_HELLO_FIRST);
     assert_recv(c, "hello");
     wsc_close(c);
     server_stop(&s);
 
-    server_start(&s, M_CLOSE_FIRST);
-    c = connect_to(&s, 0, &err);
-    assert_non_null(c);
+    c = open_on(&s, M_CLOSE_FIRST);
     assert_int_equal(wsc_recv_text(c, &msg, &len, 5000, &err), WSC_ECLOSED);
     assert_string_equal(err.msg, "closed by the server: 1008 unauthorized");
     wsc_close(c);
     server_stop(&s);
 
-    server_start(&s, M_BAD_FRAME);
-    c = connect_to(&s, 0, &err);
-    assert_non_null(c);
+    c = open_on(&s, M_BAD_FRAME);
     assert_int_equal(wsc_recv_text(c, &msg, &len, 5000, &err), WSC_ECLOSED);
     assert_string_equal(err.msg, "the server broke the WebSocket protocol "
                                  "(1002 masked frame from the server)");
@@ -472,9 +470,7 @@ static void test_server_pings(void **state)
     struct wsc *c;
 
     (void)state;
-    server_start(&s, M_ECHO);
-    c = connect_to(&s, 0, &err);
-    assert_non_null(c);
+    c = open_on(&s, M_ECHO);
     assert_int_equal(wsc_send_text(c, "ping", 4, &err), 0);
     /* answered while waiting: the server says so once our pong is in */
     assert_recv(c, "pong received");
@@ -563,9 +559,7 @@ static void test_connection_breaks(void **state)
     size_t len;
 
     (void)state;
-    server_start(&s, M_EOF);
-    c = connect_to(&s, 0, &err);
-    assert_non_null(c);
+    c = open_on(&s, M_EOF);
     assert_int_equal(wsc_recv_text(c, &msg, &len, 5000, &err), OC_EIO);
     assert_string_equal(err.msg, "the connection to the server broke");
     assert_int_equal(wsc_close_code(c, NULL), 1006);
@@ -650,9 +644,7 @@ static void test_interrupt(void **state)
     int64_t took;
 
     (void)state;
-    server_start(&s, M_ECHO);
-    c = connect_to(&s, 0, &err);
-    assert_non_null(c);
+    c = open_on(&s, M_ECHO);
     wsc_set_interrupt(c, &interrupted);
     interrupted = 1; /* already set: no wait at all */
     assert_int_equal(recv_for(c, 5000, &took), WSC_EINTR);
