@@ -43,9 +43,9 @@ static int on_event(void *arg, const struct sse_event *ev)
     return f->api->event(f->s, ev->event, ev->data, ev->data_len);
 }
 
-void tu_stream_run(const struct tu_stream_api *api, const struct llm_request *r,
-                   const char *in, size_t n, const size_t *cuts, size_t ncuts,
-                   struct tu_stream_run *o)
+static void run(const struct tu_stream_api *api, const struct llm_request *r,
+                const char *in, size_t n, const size_t *cuts, size_t ncuts,
+                bool jansson_only, struct tu_stream_run *o)
 {
     struct llm_sink sink = {on_text, on_thinking, on_tool, o};
     struct feed f = {api, NULL};
@@ -58,6 +58,8 @@ void tu_stream_run(const struct tu_stream_api *api, const struct llm_request *r,
     buf_init(&o->tools, 0);
     llm_result_init(&o->res);
     f.s = api->open(r, &sink, &o->res);
+    if (jansson_only)
+        api->jansson_only(f.s);
     sse_init(&p, 0);
     for (i = 0; i <= ncuts; i++) {
         to = i < ncuts ? cuts[i] : n;
@@ -69,6 +71,13 @@ void tu_stream_run(const struct tu_stream_api *api, const struct llm_request *r,
     api->end(f.s);
     api->close(f.s);
     o->msg = jsonx_dumps(o->res.message, 0);
+}
+
+void tu_stream_run(const struct tu_stream_api *api, const struct llm_request *r,
+                   const char *in, size_t n, const size_t *cuts, size_t ncuts,
+                   struct tu_stream_run *o)
+{
+    run(api, r, in, n, cuts, ncuts, false, o);
 }
 
 void tu_stream_release(struct tu_stream_run *o)
@@ -159,6 +168,7 @@ struct split_case {
     const struct llm_request *r;
     char *in;
     size_t n;
+    bool jansson_only;
 };
 
 static char *feed_split(const void *arg, const size_t *cuts, size_t ncuts)
@@ -167,7 +177,7 @@ static char *feed_split(const void *arg, const size_t *cuts, size_t ncuts)
     struct tu_stream_run o;
     char *s;
 
-    tu_stream_run(c->api, c->r, c->in, c->n, cuts, ncuts, &o);
+    run(c->api, c->r, c->in, c->n, cuts, ncuts, c->jansson_only, &o);
     s = outcome(&o);
     tu_stream_release(&o);
     return s;
@@ -177,7 +187,7 @@ void tu_stream_check_splits(const struct tu_stream_api *api,
                             const struct llm_request *r, const char *name,
                             const char *text)
 {
-    struct split_case lf = {api, r, NULL, 0}, crlf = lf;
+    struct split_case lf = {api, r, NULL, 0, false}, crlf = lf, slow;
     char *a, *b, *label;
 
     lf.in = tu_stream_bytes(text, false, &lf.n);
@@ -189,8 +199,16 @@ void tu_stream_check_splits(const struct tu_stream_api *api,
     b = feed_split(&crlf, NULL, 0);
     if (strcmp(a, b) != 0)
         fail_msg("%s: CRLF gives\n%s\ninstead of\n%s", name, b, a);
-    free(a);
     free(b);
+    if (api->jansson_only) {
+        slow = lf;
+        slow.jansson_only = true;
+        b = feed_split(&slow, NULL, 0);
+        if (strcmp(a, b) != 0)
+            fail_msg("%s: jansson alone gives\n%s\ninstead of\n%s", name, b, a);
+        free(b);
+    }
+    free(a);
     free(label);
     free(lf.in);
     free(crlf.in);

@@ -20,6 +20,9 @@ struct tu_stream_api {
     int (*event)(void *s, const char *name, const char *data, size_t n);
     void (*end)(void *s);
     void (*close)(void *s);
+    /* sends every event of s through jansson (its other reader off), or
+     * NULL when the assembler has one reader */
+    void (*jansson_only)(void *s);
 };
 
 /* What one run produced. */
@@ -43,7 +46,8 @@ char *tu_stream_bytes(const char *text, bool crlf, size_t *n);
 void tu_stream_check_sink(const char *name, const struct tu_stream_run *o);
 
 /* Every way of splitting the transcript (LF and CRLF) gives one outcome,
- * and CRLF line ends give the outcome of LF ones. */
+ * CRLF line ends give the outcome of LF ones, and (api->jansson_only) so
+ * does reading every event through jansson. */
 void tu_stream_check_splits(const struct tu_stream_api *api,
                             const struct llm_request *r, const char *name,
                             const char *text);
