@@ -359,13 +359,14 @@ print("the watcher numbers its own events:", fb2["seq"] == fb["seq"] + 1)
 a.sock.close()
 e = b.next_event("chat", pred=lambda p: mine(p) and p["state"] != "delta")["payload"]
 print("after the owner left:", e["state"])
-c.call("health")
+r = c.call("health"); print(r["error"]["code"], r["error"]["message"])
 print("no read scope, no chat events:", [f for f in c.events if f.get("event") == "chat"])
 ' >"$OUT"
 assert_eq "{'runId': 'bcast-1', 'status': 'started'}
 True delta agent:main:watched A slow a
 the watcher numbers its own events: True
 after the owner left: aborted
+FORBIDDEN missing scope: operator.read
 no read scope, no chat events: []" "$(cat "$OUT")" "chat events broadcast to readers"
 
 # --- client commands ----------------------------------------------------------------------------
