@@ -219,14 +219,13 @@ static const struct delta_kind delta_kinds[] = {
     {"input_json_delta", "partial_json", K_TOOL, false},
 };
 
-/* The delta_kinds row whose type is what is_type says, or NULL. */
-static const struct delta_kind *
-delta_kind_of(const void *type, int (*is)(const void *type, const char *name))
+/* The delta_kinds row for a delta's type, or NULL. */
+static const struct delta_kind *delta_kind_of(const char *type)
 {
     size_t i;
 
     for (i = 0; i < sizeof(delta_kinds) / sizeof(delta_kinds[0]); i++)
-        if (is(type, delta_kinds[i].type))
+        if (!strcmp(type, delta_kinds[i].type))
             return &delta_kinds[i];
     return NULL;
 }
@@ -247,16 +246,11 @@ static void apply_delta(struct anthropic_stream *s, int64_t index,
         emit(s, dk->kind == K_THINKING, v, n);
 }
 
-static int is_cstr(const void *type, const char *name)
-{
-    return !strcmp(type, name);
-}
-
 static int block_delta(struct anthropic_stream *s, json_t *ev)
 {
     json_t *d = json_object_get(ev, "delta");
     const char *type = jsonx_get_str(d, "type"), *v;
-    const struct delta_kind *dk = type ? delta_kind_of(type, is_cstr) : NULL;
+    const struct delta_kind *dk = type ? delta_kind_of(type) : NULL;
 
     if (dk && (v = jsonx_get_str(d, dk->field)))
         apply_delta(s, json_integer_value(json_object_get(ev, "index")), dk, v,
@@ -351,11 +345,6 @@ static int dispatch(struct anthropic_stream *s, const char *type, json_t *ev)
     return 0; /* ping and anything new */
 }
 
-static int is_jstr(const void *type, const char *name)
-{
-    return jscan_str_is(type, name);
-}
-
 /* A content_block_delta read by jscan: 0, or -1 to leave it to jansson. */
 static int fast_delta(struct anthropic_stream *s, int64_t index,
                       const struct jscan_member *delta)
@@ -368,7 +357,10 @@ static int fast_delta(struct anthropic_stream *s, int64_t index,
     if (n < 0 || !(type = jscan_get(d, n, "type")) ||
         type->kind != JSCAN_STRING)
         return -1;
-    dk = delta_kind_of(type, is_jstr);
+    buf_reset(&s->value);
+    if (jscan_string(type, &s->value) != 0)
+        return -1;
+    dk = delta_kind_of(s->value.p);
     v = dk ? jscan_get(d, n, dk->field) : NULL;
     if (!v || v->kind != JSCAN_STRING)
         return 0; /* as jansson: nothing we read */
