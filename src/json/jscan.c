@@ -201,9 +201,26 @@ static int scan_object(struct scan *s, int depth, struct jscan_member *m,
     }
 }
 
-static int scan_array(struct scan *s, int depth)
+/* One array element; recorded (without a key) in e when e is not NULL. */
+static int scan_element(struct scan *s, int depth, struct jscan_member *e)
 {
+    const unsigned char *v = s->p;
     enum jscan_kind kind;
+
+    if (scan_value(s, depth, &kind) != 0)
+        return -1;
+    if (e)
+        *e = (struct jscan_member){NULL, 0, (const char *)v, (size_t)(s->p - v),
+                                   kind};
+    return 0;
+}
+
+/* An array at s->p ('['); its elements are recorded in e[0..max) when e
+ * is not NULL. The element count, or -1. */
+static int scan_array(struct scan *s, int depth, struct jscan_member *e,
+                      int max)
+{
+    int count = 0;
 
     s->p++;
     skip_ws(s);
@@ -212,14 +229,17 @@ static int scan_array(struct scan *s, int depth)
         return 0;
     }
     for (;;) {
-        if (scan_value(s, depth, &kind) != 0)
+        if (e && count == max)
             return -1;
+        if (scan_element(s, depth, e ? &e[count] : NULL) != 0)
+            return -1;
+        count++;
         skip_ws(s);
         if (s->p >= s->end)
             return -1;
         if (*s->p == ']') {
             s->p++;
-            return 0;
+            return count;
         }
         if (*s->p++ != ',')
             return -1;
@@ -243,7 +263,7 @@ static int scan_value(struct scan *s, int depth, enum jscan_kind *kind)
         return scan_object(s, depth + 1, NULL, 0) < 0 ? -1 : 0;
     case '[':
         *kind = JSCAN_ARRAY;
-        return scan_array(s, depth + 1);
+        return scan_array(s, depth + 1, NULL, 0) < 0 ? -1 : 0;
     case 't':
         *kind = JSCAN_TRUE;
         return scan_literal(s, "true");
@@ -277,32 +297,8 @@ int jscan_elements(const struct jscan_member *m, struct jscan_member *e,
 {
     struct scan s = {(const unsigned char *)m->val,
                      (const unsigned char *)m->val + m->val_len};
-    const unsigned char *v;
-    int count = 0;
 
-    if (m->kind != JSCAN_ARRAY)
-        return -1;
-    s.p++;
-    skip_ws(&s);
-    if (s.p < s.end && *s.p == ']')
-        return 0;
-    for (;;) {
-        if (count == max)
-            return -1;
-        v = s.p;
-        if (scan_value(&s, 1, &e[count].kind) != 0)
-            return -1;
-        e[count].key = NULL;
-        e[count].key_len = 0;
-        e[count].val = (const char *)v;
-        e[count].val_len = (size_t)(s.p - v);
-        count++;
-        skip_ws(&s);
-        if (s.p >= s.end || *s.p == ']')
-            return count;
-        s.p++; /* the comma: the text was validated when m was found */
-        skip_ws(&s);
-    }
+    return m->kind == JSCAN_ARRAY ? scan_array(&s, 1, e, max) : -1;
 }
 
 const struct jscan_member *jscan_get(const struct jscan_member *m, int count,
