@@ -86,26 +86,51 @@ static struct block *find(struct anthropic_stream *s, int64_t index)
 
 /* ---- usage ------------------------------------------------------------- */
 
-/* Overwrite *dst with obj[key] when it is present and a number. */
+/* The counters usage objects carry, in llm_usage order (input, output,
+ * cache read, cache write); cache_creation holds the 1h writes. */
+static const char *const usage_keys[] = {"input_tokens", "output_tokens",
+                                         "cache_read_input_tokens",
+                                         "cache_creation_input_tokens"};
+#define USAGE_1H_KEY "ephemeral_1h_input_tokens"
+
+static int64_t *usage_slot(struct llm_usage *u, size_t i)
+{
+    switch (i) {
+    case 0:
+        return &u->input;
+    case 1:
+        return &u->output;
+    case 2:
+        return &u->cache_read;
+    default:
+        return &u->cache_write;
+    }
+}
+
+/* A count as the API sent it: negative ones are ignored, big ones capped. */
+static void put_count(int64_t v, int64_t *dst)
+{
+    if (v >= 0)
+        *dst = v < LLM_TOKENS_MAX ? v : LLM_TOKENS_MAX;
+}
+
+/* Overwrite *dst with obj[key] when it is present and an integer. */
 static void take(json_t *obj, const char *key, int64_t *dst)
 {
     json_t *v = json_object_get(obj, key);
 
-    if (json_is_integer(v) && json_integer_value(v) >= 0)
-        *dst = json_integer_value(v) < LLM_TOKENS_MAX ? json_integer_value(v)
-                                                      : LLM_TOKENS_MAX;
+    if (json_is_integer(v))
+        put_count(json_integer_value(v), dst);
 }
 
 static void read_usage(struct anthropic_stream *s, json_t *u)
 {
     struct llm_usage *us = &s->res->usage;
+    size_t i;
 
-    take(u, "input_tokens", &us->input);
-    take(u, "output_tokens", &us->output);
-    take(u, "cache_read_input_tokens", &us->cache_read);
-    take(u, "cache_creation_input_tokens", &us->cache_write);
-    take(jsonx_get_obj(u, "cache_creation"), "ephemeral_1h_input_tokens",
-         &us->cache_write_1h);
+    for (i = 0; i < sizeof(usage_keys) / sizeof(usage_keys[0]); i++)
+        take(u, usage_keys[i], usage_slot(us, i));
+    take(jsonx_get_obj(u, "cache_creation"), USAGE_1H_KEY, &us->cache_write_1h);
 }
 
 /* ---- blocks -------------------------------------------------------------- */
@@ -375,8 +400,8 @@ static void fast_take(const struct jscan_member *v, int64_t *dst)
 {
     int64_t n;
 
-    if (v && jscan_int(v, &n) == 0 && n >= 0)
-        *dst = n < LLM_TOKENS_MAX ? n : LLM_TOKENS_MAX;
+    if (v && jscan_int(v, &n) == 0)
+        put_count(n, dst);
 }
 
 /* read_usage for a member read by jscan: 0, or -1 with nothing changed. */
@@ -385,6 +410,7 @@ static int fast_usage(struct anthropic_stream *s, const struct jscan_member *u)
     struct jscan_member m[16], cc[8];
     const struct jscan_member *c;
     struct llm_usage us = s->res->usage;
+    size_t i;
     int n, k;
 
     if (!u || u->kind != JSCAN_OBJECT)
@@ -397,13 +423,10 @@ static int fast_usage(struct anthropic_stream *s, const struct jscan_member *u)
         k = jscan_object(c->val, c->val_len, cc, 8);
         if (k < 0)
             return -1;
-        fast_take(jscan_get(cc, k, "ephemeral_1h_input_tokens"),
-                  &us.cache_write_1h);
+        fast_take(jscan_get(cc, k, USAGE_1H_KEY), &us.cache_write_1h);
     }
-    fast_take(jscan_get(m, n, "input_tokens"), &us.input);
-    fast_take(jscan_get(m, n, "output_tokens"), &us.output);
-    fast_take(jscan_get(m, n, "cache_read_input_tokens"), &us.cache_read);
-    fast_take(jscan_get(m, n, "cache_creation_input_tokens"), &us.cache_write);
+    for (i = 0; i < sizeof(usage_keys) / sizeof(usage_keys[0]); i++)
+        fast_take(jscan_get(m, n, usage_keys[i]), usage_slot(&us, i));
     s->res->usage = us;
     return 0;
 }
