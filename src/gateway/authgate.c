@@ -21,6 +21,7 @@ struct slot {
 
 struct gw_limiter {
     struct gw_rate_limit cfg;
+    size_t used; /* slots holding an address: none, and there is no scan */
     struct slot slots[GW_LIMITER_SLOTS];
 };
 
@@ -46,7 +47,7 @@ static struct slot *find(struct gw_limiter *l, const char *addr)
 {
     size_t i;
 
-    for (i = 0; i < GW_LIMITER_SLOTS; i++)
+    for (i = 0; l->used && i < GW_LIMITER_SLOTS; i++)
         if (l->slots[i].addr[0] && !strcmp(l->slots[i].addr, addr))
             return &l->slots[i];
     return NULL;
@@ -64,6 +65,7 @@ static struct slot *claim(struct gw_limiter *l, const char *addr)
     for (i = 0; i < GW_LIMITER_SLOTS; i++) {
         if (!l->slots[i].addr[0]) {
             old = &l->slots[i];
+            l->used++;
             break;
         }
         if (l->slots[i].used_ms < old->used_ms)
@@ -117,8 +119,10 @@ void gw_limiter_ok(struct gw_limiter *l, const char *addr)
 {
     struct slot *s = find(l, addr);
 
-    if (s)
+    if (s) {
         memset(s, 0, sizeof(*s));
+        l->used--;
+    }
 }
 
 bool gw_secret_ok(const struct gw_settings *s, const char *presented, size_t n)
