@@ -62,10 +62,19 @@ bool log_enabled(enum log_level level)
     return level != LOG_SILENT && (int)level <= (int)log_get_level();
 }
 
+/* Append s to out[at..cap); return the new end. */
+static size_t put(char *out, size_t at, size_t cap, const char *s)
+{
+    while (*s && at < cap)
+        out[at++] = *s++;
+    return at;
+}
+
 void log_msg(enum log_level level, const char *func, const char *fmt, ...)
 {
     char line[4096];
-    char ts[CLOCK_ISO_MAX];
+    char out[sizeof(line) + CLOCK_ISO_MAX + 128];
+    size_t n = 0, cap = sizeof(out) - 1;
     bool show_func = level >= LOG_DEBUG && func;
     va_list ap;
 
@@ -75,12 +84,24 @@ void log_msg(enum log_level level, const char *func, const char *fmt, ...)
     vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
     secret_redact_text(line);
-    if (with_time)
-        clock_iso8601(clock_wall_ms(), ts, sizeof(ts));
-    /* one write per line: stderr is unbuffered, and lines of two
-     * processes sharing a journal must not interleave */
-    fprintf(stderr, "%s %s%s%s%s%s\n", with_time ? ts : "openclaw:",
-            with_time ? level_names[level] : level_labels[level],
-            with_time ? " " : ": ", show_func ? func : "",
-            show_func ? ": " : "", line);
+    if (with_time) {
+        clock_iso8601(clock_wall_ms(), out, CLOCK_ISO_MAX);
+        n = strlen(out);
+        out[n++] = ' ';
+        n = put(out, n, cap, level_names[level]);
+        out[n++] = ' ';
+    } else {
+        n = put(out, n, cap, "openclaw: ");
+        n = put(out, n, cap, level_labels[level]);
+        n = put(out, n, cap, ": ");
+    }
+    if (show_func) {
+        n = put(out, n, cap, func);
+        n = put(out, n, cap, ": ");
+    }
+    n = put(out, n, cap, line);
+    out[n++] = '\n';
+    /* one write per line (stderr is unbuffered): lines of two processes
+     * sharing a journal must not interleave */
+    fwrite(out, 1, n, stderr);
 }

@@ -1,5 +1,8 @@
 /* ISO-8601 formatting and parsing, the test clock override. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "testutil.h"
 #include "base/clock.h"
@@ -16,6 +19,34 @@ static void test_format(void **state)
     assert_string_equal(out, "2026-11-23T04:05:19.405Z");
     clock_iso8601(-1, out, sizeof(out));
     assert_string_equal(out, "1969-12-31T23:59:59.999Z");
+    clock_iso8601(253402300799999LL, out, sizeof(out));
+    assert_string_equal(out, "9999-12-31T23:59:59.999Z");
+    clock_iso8601(253402300800000LL, out, sizeof(out));
+    assert_string_equal(out, "10000-01-01T00:00:00.000Z");
+    clock_iso8601(1795406719405LL, out, 11);
+    assert_string_equal(out, "2026-11-23");
+}
+
+/* Every field, against strftime, across leap days and month ends. */
+static void test_format_sweep(void **state)
+{
+    char out[CLOCK_ISO_MAX], want[CLOCK_ISO_MAX + 8];
+    int64_t ms;
+    time_t secs;
+    struct tm tm;
+
+    (void)state;
+    for (ms = -86400000LL * 800; ms < 4102444800000LL;
+         ms += 86400000LL * 7 + 3723001) {
+        secs = (time_t)(ms / 1000 - (ms % 1000 < 0));
+        gmtime_r(&secs, &tm);
+        strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%S", &tm);
+        snprintf(want + 19, sizeof(want) - 19, ".%03dZ",
+                 (int)((ms % 1000 + 1000) % 1000));
+        clock_iso8601(ms, out, sizeof(out));
+        if (strcmp(out, want) != 0)
+            fail_msg("%lld: got %s, want %s", (long long)ms, out, want);
+    }
 }
 
 struct parse_case {
@@ -81,9 +112,8 @@ static void test_fake_now(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_format),
-        cmocka_unit_test(test_parse_table),
-        cmocka_unit_test(test_roundtrip),
+        cmocka_unit_test(test_format),      cmocka_unit_test(test_format_sweep),
+        cmocka_unit_test(test_parse_table), cmocka_unit_test(test_roundtrip),
         cmocka_unit_test(test_fake_now),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
