@@ -433,9 +433,10 @@ void gw_chat_completions(struct gw *g, struct hs_req *r)
         command(c, agent, key);
         c = NULL;
     } else {
-        log_info("%s: %s model %s -> agent %s, session %s", c->id,
-                 c->q.stream ? "stream" : "request", c->q.model, agent,
-                 *key ? key : "(stateless)");
+        /* info gets one line a request, when it ends (succeed, fail) */
+        log_debug("%s: %s model %s -> agent %s, session %s", c->id,
+                  c->q.stream ? "stream" : "request", c->q.model, agent,
+                  *key ? key : "(stateless)");
         start_turn(c, agent, key);
         c = NULL;
     }
