@@ -213,10 +213,20 @@ static void succeed(struct gw_call *c, const struct turn_outcome *o)
     log_info("%s: done (%s, %s, %lld in / %lld out)", c->id, o->ref, o->profile,
              (long long)o->usage.input, (long long)o->usage.output);
     if (!c->q.stream) {
-        gw_respond_json(c->req, 200,
-                        oa_completion(c->id, c->created, c->q.model, o->message,
-                                      o->stop_reason, &o->usage),
-                        NULL);
+        struct oa_answer a = {o->message, o->stop_reason, &o->usage};
+        struct buf b;
+
+        buf_init(&b, 0);
+        if (oa_completion_write(c->id, c->created, c->q.model, &a, &b) == 0)
+            hs_respond(c->req, 200, "application/json; charset=utf-8", NULL,
+                       b.p, b.len);
+        else
+            gw_respond_json(c->req, 200,
+                            oa_completion(c->id, c->created, c->q.model,
+                                          o->message, o->stop_reason,
+                                          &o->usage),
+                            NULL);
+        buf_release(&b);
         return;
     }
     chunk(c, json_object(), finish);

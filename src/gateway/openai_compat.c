@@ -489,6 +489,75 @@ json_t *oa_completion(const char *id, int64_t created, const char *model,
                      oa_finish_reason(stop_reason), "usage", oa_usage(u));
 }
 
+/* {"id":…,"object":"chat.completion","created":…,"model":… */
+static int put_head(struct buf *out, const char *id, int64_t created,
+                    const char *model)
+{
+    if (buf_addstr(out, "{\"id\":") || jsonx_dump_string(id, strlen(id), out))
+        return -1;
+    if (buf_addf(out,
+                 ",\"object\":\"chat.completion\",\"created\":%lld,"
+                 "\"model\":",
+                 (long long)created))
+        return -1;
+    return jsonx_dump_string(model, strlen(model), out) ? -1 : 0;
+}
+
+/* The message: content (null when only tool calls) and tool_calls. */
+static int put_message(struct buf *out, const char *text, const json_t *calls)
+{
+    if (buf_addstr(out, ",\"choices\":[{\"index\":0,\"message\":{"
+                        "\"role\":\"assistant\",\"content\":"))
+        return -1;
+    if (*text || !calls ? jsonx_dump_string(text, strlen(text), out)
+                        : buf_addstr(out, "null"))
+        return -1;
+    if (calls &&
+        (buf_addstr(out, ",\"tool_calls\":") || jsonx_dump(calls, 0, out)))
+        return -1;
+    return buf_addstr(out, "}") ? -1 : 0;
+}
+
+/* finish_reason, and usage as oa_usage. */
+static int put_tail(struct buf *out, const char *stop_reason,
+                    const struct llm_usage *u)
+{
+    long long prompt = (long long)u->input + (long long)u->cache_read +
+                       (long long)u->cache_write;
+
+    return buf_addf(out,
+                    ",\"finish_reason\":\"%s\"}],\"usage\":{"
+                    "\"prompt_tokens\":%lld,\"completion_tokens\":%lld,"
+                    "\"total_tokens\":%lld,\"prompt_tokens_details\":{"
+                    "\"cached_tokens\":%lld}}}",
+                    oa_finish_reason(stop_reason), prompt, (long long)u->output,
+                    prompt + (long long)u->output, (long long)u->cache_read)
+               ? -1
+               : 0;
+}
+
+int oa_completion_write(const char *id, int64_t created, const char *model,
+                        const struct oa_answer *a, struct buf *out)
+{
+    char *text = oa_message_text(a->message);
+    json_t *calls = oa_tool_calls(a->message);
+    size_t start = out->len;
+    int rc = -1;
+
+    if (str_utf8_valid(text, strlen(text)) &&
+        str_utf8_valid(model, strlen(model)))
+        rc = put_head(out, id, created, model) ||
+                     put_message(out, text, calls) ||
+                     put_tail(out, a->stop_reason, a->usage)
+                 ? -1
+                 : 0;
+    if (rc)
+        buf_truncate(out, start);
+    free(text);
+    json_decref(calls);
+    return rc;
+}
+
 json_t *oa_chunk(const char *id, int64_t created, const char *model,
                  json_t *delta, const char *finish_reason)
 {

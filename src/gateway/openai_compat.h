@@ -68,6 +68,17 @@ json_t *oa_usage(const struct llm_usage *u);
 json_t *oa_completion(const char *id, int64_t created, const char *model,
                       const json_t *msg, const char *stop_reason,
                       const struct llm_usage *u);
+/* The same completion written straight to bytes: appends exactly what
+ * jsonx_dump(oa_completion(...), 0) would and returns 0, or -1 with out
+ * unchanged when the text or the model is not valid UTF-8 (jansson would
+ * refuse it). */
+struct oa_answer {
+    const json_t *message; /* the assistant message */
+    const char *stop_reason;
+    const struct llm_usage *usage;
+};
+int oa_completion_write(const char *id, int64_t created, const char *model,
+                        const struct oa_answer *a, struct buf *out);
 
 /* A chat.completion.chunk with one choice: delta (stolen) and
  * finish_reason (NULL -> null). */

@@ -484,6 +484,28 @@ static void test_usage(void **state)
             "'prompt_tokens_details':{'cached_tokens':0}}");
 }
 
+static void completion_bytes_are(const char *name, const char *model,
+                                 const json_t *msg, const char *stop,
+                                 const struct llm_usage *u)
+{
+    json_t *doc =
+        oa_completion("chatcmpl-xyz", 1760000000, model, msg, stop, u);
+    struct oa_answer a = {msg, stop, u};
+    struct buf fast, slow;
+
+    buf_init(&fast, 0);
+    buf_init(&slow, 0);
+    assert_non_null(doc);
+    assert_int_equal(jsonx_dump(doc, 0, &slow), 0);
+
+    if (oa_completion_write("chatcmpl-xyz", 1760000000, model, &a, &fast) != 0)
+        fail_msg("%s: oa_completion_write refused it", name);
+    tu_str_is(name, "bytes", fast.p, slow.p);
+    json_decref(doc);
+    buf_release(&fast);
+    buf_release(&slow);
+}
+
 static void test_completion(void **state)
 {
     static const struct {
@@ -525,8 +547,69 @@ static void test_completion(void **state)
                 oa_completion("chatcmpl_1", 1700000000, "openclaw", m,
                               cases[i].stop, &usage),
                 cases[i].want);
+        completion_bytes_are(cases[i].name, "openclaw", m, cases[i].stop,
+                             &usage);
         json_decref(m);
     }
+}
+
+/* The completion written straight to bytes is what jsonx writes of the
+ * tree, for odd texts, models, stop reasons and counts; text that is not
+ * UTF-8 is refused with nothing written. */
+static void test_completion_bytes(void **state)
+{
+    static const char *const texts[] = {
+        "say \"hi\" \\ back/forth",
+        "line\nbreak\ttab\r\b\f",
+        "\x01\x1f\x7f controls",
+        "caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80 \xe2\x80\xa8",
+    };
+    static const char *const models[] = {"openclaw", "openclaw/\"odd\"\\",
+                                         "openclaw/caf\xc3\xa9"};
+    static const char *const stops[] = {"stop", "length", "toolUse", "error",
+                                        NULL};
+    const struct llm_usage big = {.input = 1234567890123LL,
+                                  .output = 7,
+                                  .cache_read = 0,
+                                  .cache_write = 99};
+    struct oa_answer a = {NULL, "stop", &usage};
+    json_t *m;
+    struct buf b;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        m = json_pack("{s:[{s:s, s:s}]}", "content", "type", "text", "text",
+                      texts[i]);
+        completion_bytes_are(texts[i], models[i % 3], m, stops[i % 5],
+                             i % 2 ? &big : &usage);
+        json_decref(m);
+    }
+    for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+        m = tu_jq("{'content':[{'type':'text','text':'a'},"
+                  "{'type':'toolCall','id':'t1','name':'f',"
+                  "'arguments':{'q':'\\u00e9'}},{'type':'text','text':'b'}]}");
+        completion_bytes_are("two texts and a call", models[i % 3], m, stops[i],
+                             &big);
+        json_decref(m);
+    }
+    buf_init(&b, 0);
+    buf_addstr(&b, "kept");
+    m = json_pack("{s:[{s:s, s:s}]}", "content", "type", "text", "text", "x");
+    json_string_set_nocheck(
+        json_object_get(json_array_get(json_object_get(m, "content"), 0),
+                        "text"),
+        "bad \xc3(");
+    a.message = m;
+    assert_int_equal(oa_completion_write("c", 1, "openclaw", &a, &b), -1);
+    json_decref(m);
+    m = tu_jq("{'content':[{'type':'text','text':'fine'}]}");
+    a.message = m;
+    assert_int_equal(oa_completion_write("c", 1, "bad \xed\xa0\x80", &a, &b),
+                     -1);
+    json_decref(m);
+    assert_string_equal(b.p, "kept");
+    buf_release(&b);
 }
 
 static void test_chunks(void **state)
@@ -671,6 +754,7 @@ int main(void)
         cmocka_unit_test(test_finish_reason),
         cmocka_unit_test(test_usage),
         cmocka_unit_test(test_completion),
+        cmocka_unit_test(test_completion_bytes),
         cmocka_unit_test(test_chunks),
         cmocka_unit_test(test_text_chunks),
         cmocka_unit_test(test_errors),
