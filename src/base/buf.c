@@ -93,6 +93,21 @@ int buf_addch(struct buf *b, char c)
     return buf_add(b, &c, 1);
 }
 
+int buf_add_int(struct buf *b, long long v)
+{
+    char tmp[24], *p = tmp + sizeof(tmp);
+    unsigned long long u =
+        v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    return buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
 int buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 {
     va_list cp;

@@ -38,6 +38,8 @@ void buf_truncate(struct buf *b, size_t len);
 int buf_add(struct buf *b, const void *data, size_t n);
 int buf_addstr(struct buf *b, const char *s);
 int buf_addch(struct buf *b, char c);
+/* v in decimal, as "%lld" writes it (without printf's cost). */
+int buf_add_int(struct buf *b, long long v);
 int buf_addf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int buf_vaddf(struct buf *b, const char *fmt, va_list ap)

@@ -495,10 +495,8 @@ static int put_head(struct buf *out, const char *id, int64_t created,
 {
     if (buf_addstr(out, "{\"id\":") || jsonx_dump_string(id, strlen(id), out))
         return -1;
-    if (buf_addf(out,
-                 ",\"object\":\"chat.completion\",\"created\":%lld,"
-                 "\"model\":",
-                 (long long)created))
+    if (buf_addstr(out, ",\"object\":\"chat.completion\",\"created\":") ||
+        buf_add_int(out, (long long)created) || buf_addstr(out, ",\"model\":"))
         return -1;
     return jsonx_dump_string(model, strlen(model), out) ? -1 : 0;
 }
@@ -525,13 +523,18 @@ static int put_tail(struct buf *out, const char *stop_reason,
     long long prompt = (long long)u->input + (long long)u->cache_read +
                        (long long)u->cache_write;
 
-    return buf_addf(out,
-                    ",\"finish_reason\":\"%s\"}],\"usage\":{"
-                    "\"prompt_tokens\":%lld,\"completion_tokens\":%lld,"
-                    "\"total_tokens\":%lld,\"prompt_tokens_details\":{"
-                    "\"cached_tokens\":%lld}}}",
-                    oa_finish_reason(stop_reason), prompt, (long long)u->output,
-                    prompt + (long long)u->output, (long long)u->cache_read)
+    return buf_addstr(out, ",\"finish_reason\":\"") ||
+                   buf_addstr(out, oa_finish_reason(stop_reason)) ||
+                   buf_addstr(out, "\"}],\"usage\":{\"prompt_tokens\":") ||
+                   buf_add_int(out, prompt) ||
+                   buf_addstr(out, ",\"completion_tokens\":") ||
+                   buf_add_int(out, (long long)u->output) ||
+                   buf_addstr(out, ",\"total_tokens\":") ||
+                   buf_add_int(out, prompt + (long long)u->output) ||
+                   buf_addstr(out, ",\"prompt_tokens_details\":{"
+                                   "\"cached_tokens\":") ||
+                   buf_add_int(out, (long long)u->cache_read) ||
+                   buf_addstr(out, "}}}")
                ? -1
                : 0;
 }
@@ -573,10 +576,9 @@ void oa_chunk_prefix(const char *id, int64_t created, const char *model,
 {
     buf_addstr(prefix, "{\"id\":");
     jsonx_dump_string(id, strlen(id), prefix);
-    buf_addf(prefix,
-             ",\"object\":\"chat.completion.chunk\",\"created\":%lld,"
-             "\"model\":",
-             (long long)created);
+    buf_addstr(prefix, ",\"object\":\"chat.completion.chunk\",\"created\":");
+    buf_add_int(prefix, (long long)created);
+    buf_addstr(prefix, ",\"model\":");
     jsonx_dump_string(model, strlen(model), prefix);
     buf_addstr(prefix, ",\"choices\":[{\"index\":0,\"delta\":{\"content\":");
 }

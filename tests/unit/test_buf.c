@@ -1,4 +1,6 @@
 /* struct buf: growth, cap enforcement, formatting, detach. */
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +53,69 @@ static void test_cap_is_enforced(void **state)
     buf_init(&b, 4);
     assert_int_equal(buf_add(&b, "123456", 6), OC_ETOOBIG);
     assert_int_equal(b.len, 0);
+    buf_release(&b);
+}
+
+/* Formatting into the room already there, right up to its end, one past
+ * it, and past max while the room would take it: the text, len and the
+ * terminator are as if formatted in one piece, and a refused write leaves
+ * the buffer as it was. */
+static void test_format_edges(void **state)
+{
+    struct buf b;
+    char want[300];
+    size_t room, i;
+
+    (void)state;
+    for (i = 0; i < 3; i++) {
+        buf_init(&b, 0);
+        assert_int_equal(buf_addstr(&b, "0123456789"), 0); /* cap 64 */
+        room = b.cap - b.len - 1;                          /* 53 */
+        memset(want, 'y', sizeof(want));
+        want[room - 1 + i] = '\0';
+        assert_int_equal(buf_addf(&b, "%s", want), 0);
+        assert_int_equal(b.len, 10 + room - 1 + i);
+        assert_memory_equal(b.p, "0123456789yyy", 13);
+        assert_int_equal(b.p[b.len], '\0');
+        assert_int_equal(buf_addf(&b, "%c%d", '|', 7), 0);
+        assert_int_equal(b.p[b.len - 3], 'y');
+        assert_string_equal(b.p + b.len - 2, "|7");
+        buf_release(&b);
+    }
+    buf_init(&b, 20);
+    assert_int_equal(buf_addstr(&b, "0123456789"), 0);
+    assert_true(b.cap - b.len > 20);
+    assert_int_equal(buf_addf(&b, "%s", "abcdefghijk"), OC_ETOOBIG);
+    assert_string_equal(b.p, "0123456789");
+    assert_int_equal(buf_addf(&b, "%s", "abcdefghij"), 0);
+    assert_string_equal(b.p, "0123456789abcdefghij");
+    assert_int_equal(b.len, 20);
+    buf_release(&b);
+}
+
+static void test_add_int(void **state)
+{
+    static const long long vals[] = {
+        0,         1,          -1,        9,         10,           -10,
+        123456789, 1760000000, LLONG_MAX, LLONG_MIN, LLONG_MIN + 1};
+    char want[32];
+    struct buf b;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+        buf_init(&b, 0);
+        assert_int_equal(buf_addstr(&b, "n="), 0);
+        assert_int_equal(buf_add_int(&b, vals[i]), 0);
+        snprintf(want, sizeof(want), "n=%lld", vals[i]);
+        assert_string_equal(b.p, want);
+        assert_int_equal(b.len, strlen(want));
+        buf_release(&b);
+    }
+    buf_init(&b, 3);
+    assert_int_equal(buf_add_int(&b, 1234), OC_ETOOBIG);
+    assert_int_equal(buf_add_int(&b, -12), 0);
+    assert_string_equal(b.p, "-12");
     buf_release(&b);
 }
 
@@ -108,6 +173,8 @@ int main(void)
         cmocka_unit_test(test_empty_is_terminated),
         cmocka_unit_test(test_add_and_format),
         cmocka_unit_test(test_cap_is_enforced),
+        cmocka_unit_test(test_format_edges),
+        cmocka_unit_test(test_add_int),
         cmocka_unit_test(test_growth_many),
         cmocka_unit_test(test_detach),
         cmocka_unit_test(test_embedded_nul),
