@@ -4,7 +4,8 @@
 # → hello-ok, auth failures and the limiter, protocol ranges, device
 # signatures, chat.send streaming from the fake upstream, idempotency,
 # chat.abort, chat.history, sessions.*, models.list, agent + agent.wait,
-# slash commands, `openclaw health`, `gateway call`, `gateway status`,
+# slash commands, a watcher that stops reading, `openclaw health`,
+# `gateway call`, `gateway status`,
 # `chat --url`, and the shutdown event on SIGTERM.
 . "$(dirname "$0")/lib.sh"
 . "$SRC/tests/integration/upstream.sh"
@@ -368,6 +369,60 @@ the watcher numbers its own events: True
 after the owner left: aborted
 FORBIDDEN missing scope: operator.read
 no read scope, no chat events: []" "$(cat "$OUT")" "chat events broadcast to readers"
+
+# --- a watcher that stops reading misses deltas, not the end, and never slows the owner ---------
+# 192 text deltas of 16 KiB (3 MiB): more than the kernel holds for a
+# client with a 4 KiB receive window plus the 256 KiB high-water mark, less
+# than the 4 MiB that gets a client dropped (the final event carries the
+# whole text once more).
+gw_stop
+fu_start "$(python3 -c '
+import json
+ev = lambda e, d: {"event": e, "data": dict(d, type=e)}
+items = [ev("message_start", {"message": {"id": "msg_bulk", "type": "message", "role": "assistant",
+          "model": "claude-opus-4-5", "content": [], "stop_reason": None, "stop_sequence": None,
+          "usage": {"input_tokens": 5, "output_tokens": 1}}}),
+         ev("content_block_start", {"index": 0, "content_block": {"type": "text", "text": ""}})]
+items += [ev("content_block_delta", {"index": 0, "delta": {"type": "text_delta",
+          "text": "%05d" % i + "x" * 16379}}) for i in range(192)]
+items += [ev("content_block_stop", {"index": 0}),
+          ev("message_delta", {"delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                               "usage": {"output_tokens": 9}}),
+          ev("message_stop", {})]
+print(json.dumps({"steps": [{"sse": items, "repeat": True}]}))
+')"
+"$OC" config set models.providers.anthropic.baseUrl "$FU_URL" >/dev/null
+gw_start
+py '
+a = WS(PORT); a.connect(token=TOKEN)
+b = WS(PORT, rcvbuf=4096); b.connect(token=TOKEN, scopes=["operator.read"])
+a.call("chat.send", {"sessionKey": "bulk", "message": "go", "idempotencyKey": "bulk-1"})
+mine = lambda p: p["runId"] == "bulk-1"
+deltas = []
+while True:
+    p = a.next_event("chat", timeout=30, pred=mine)["payload"]
+    if p["state"] != "delta":
+        break
+    deltas.append(p["deltaText"])
+text = "".join(deltas)
+print("owner:", len(deltas), "deltas,", p["state"], len(text), text == "".join("%05d" % i + "x" * 16379 for i in range(192)))
+seen, seqs = [], []
+while True:
+    f = b.next_event("chat", timeout=30, pred=mine)
+    seqs.append(f["seq"])
+    if f["payload"]["state"] != "delta":
+        break
+    seen.append(f["payload"]["deltaText"][:5])
+fin = f["payload"]
+body = "".join(c.get("text", "") for c in fin["message"]["content"])
+print("watcher:", fin["state"], body == text, "missed some:", 0 < len(seen) < 192,
+      "in order:", seen == ["%05d" % i for i in range(len(seen))],
+      "seq runs on:", seqs == list(range(seqs[0], seqs[0] + len(seqs))))
+print("watcher still served:", b.call("health")["ok"])
+' >"$OUT"
+assert_eq "owner: 192 deltas, final 3145728 True
+watcher: final True missed some: True in order: True seq runs on: True
+watcher still served: True" "$(cat "$OUT")" "a congested watcher misses deltas only"
 
 # --- client commands ----------------------------------------------------------------------------
 fu_start '{"steps":[{"canned":"anthropic_text","text":"Hello from the fake upstream.","repeat":true}]}'
