@@ -53,6 +53,26 @@ void tu_rmrf(const char *path)
     rmdir(path);
 }
 
+void tu_home_init(struct tu_home *h)
+{
+    memset(h, 0, sizeof(*h));
+    h->root = tu_mkdtemp();
+    h->state = path_join(h->root, "state");
+    h->dir = xasprintf("%s/agents/main/agent", h->state);
+    h->paths.home = h->root;
+    h->paths.state_dir = h->state;
+    unsetenv("OPENCLAW_OAUTH_DIR");
+}
+
+void tu_home_release(struct tu_home *h)
+{
+    tu_rmrf(h->root);
+    free(h->root);
+    free(h->state);
+    free(h->dir);
+    memset(h, 0, sizeof(*h));
+}
+
 char *tu_write(const char *dir, const char *name, const char *s)
 {
     char *p = path_join(dir, name);

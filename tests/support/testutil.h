@@ -13,6 +13,8 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "config/paths.h"
+
 /* mkdtemp under $TMPDIR (or /tmp); caller frees and tu_rmrf's it. */
 char *tu_mkdtemp(void);
 /* rm -rf path (refuses paths outside the temp dir root). */
@@ -23,6 +25,17 @@ char *tu_write(const char *dir, const char *name, const char *s);
 char *tu_read(const char *path);
 /* File mode bits (& 07777), or -1. */
 int tu_mode(const char *path);
+
+/* A throwaway OpenClaw home: root (a tu_mkdtemp dir, also the home),
+ * state = root/state, dir = the main agent's dir state/agents/main/agent
+ * (not created), paths pointing at them; OPENCLAW_OAUTH_DIR unset. */
+struct tu_home {
+    char *root, *state, *dir;
+    struct oc_paths paths;
+};
+void tu_home_init(struct tu_home *h);
+/* Remove the tree and free the strings. */
+void tu_home_release(struct tu_home *h);
 
 /* A copy of s with every ' turned into " (NULL stays NULL): JSON written
  * in a C table. */

@@ -23,9 +23,8 @@
 #define PROFILE "anthropic:a"
 
 struct fx {
-    char *root, *dir, *file;
-    struct oc_paths paths;
-    char state[256];
+    struct tu_home h;
+    char *file;
     struct creds_owner own;
 };
 
@@ -33,16 +32,11 @@ static int setup(void **state)
 {
     struct fx *f = xcalloc(1, sizeof(*f));
 
-    f->root = tu_mkdtemp();
-    snprintf(f->state, sizeof(f->state), "%s/state", f->root);
-    f->dir = xasprintf("%s/agents/main/agent", f->state);
-    f->file = path_join(f->dir, AUTH_STORE_FILE);
-    f->paths.home = f->root;
-    f->paths.state_dir = f->state;
-    f->own = (struct creds_owner){f->dir, &f->paths, NULL};
-    unsetenv("OPENCLAW_OAUTH_DIR");
-    assert_int_equal(fsx_mkdir_p(f->dir, 0700, NULL), 0);
-    free(tu_write(f->dir, AUTH_STORE_FILE,
+    tu_home_init(&f->h);
+    f->file = path_join(f->h.dir, AUTH_STORE_FILE);
+    f->own = (struct creds_owner){f->h.dir, &f->h.paths, NULL};
+    assert_int_equal(fsx_mkdir_p(f->h.dir, 0700, NULL), 0);
+    free(tu_write(f->h.dir, AUTH_STORE_FILE,
                   "{\n  \"version\": 1,\n  \"profiles\": {\n    \"" PROFILE
                   "\": {\n      \"type\": \"api_key\",\n      \"provider\": "
                   "\"anthropic\",\n      \"key\": \"sk-ant-api03-x\"\n    }\n"
@@ -55,9 +49,7 @@ static int teardown(void **state)
 {
     struct fx *f = *state;
 
-    tu_rmrf(f->root);
-    free(f->root);
-    free(f->dir);
+    tu_home_release(&f->h);
     free(f->file);
     free(f);
     return 0;
@@ -66,7 +58,7 @@ static int teardown(void **state)
 static void load(struct fx *f, struct auth_store *s)
 {
     auth_store_init(s);
-    assert_int_equal(auth_store_load(s, f->dir, &f->paths, NULL), 0);
+    assert_int_equal(auth_store_load(s, f->h.dir, &f->h.paths, NULL), 0);
 }
 
 static void stats_of(struct fx *f, struct usage_stats *st, const char **good)
@@ -180,7 +172,8 @@ static void test_changed_store_is_updated(void **state)
     creds_mark_success(&f->own, &seen, "anthropic", PROFILE);
     auth_store_release(&seen);
     load(f, &seen); /* the call is planned on this... */
-    assert_int_equal(auth_store_update(f->dir, &f->paths, cool, NULL, NULL), 1);
+    assert_int_equal(auth_store_update(f->h.dir, &f->h.paths, cool, NULL, NULL),
+                     1);
     stats_of(f, &st, &good);
     assert_int_equal(st.error_count, 1); /* ...someone cools it down... */
     /* ...and its success must still clear that, under the lock */
@@ -197,7 +190,8 @@ static void test_without_seen_store(void **state)
     struct usage_stats st;
     const char *good;
 
-    assert_int_equal(auth_store_update(f->dir, &f->paths, cool, NULL, NULL), 1);
+    assert_int_equal(auth_store_update(f->h.dir, &f->h.paths, cool, NULL, NULL),
+                     1);
     creds_mark_success(&f->own, NULL, "anthropic", PROFILE);
     stats_of(f, &st, &good);
     assert_int_equal(st.error_count, 0);
@@ -211,9 +205,9 @@ static void test_sig_sees_replacement_and_growth(void **state)
     FILE *fp;
 
     fsx_sig_of(f->file, &a);
-    free(tu_write(f->dir, AUTH_STORE_FILE ".new", "{}\n"));
+    free(tu_write(f->h.dir, AUTH_STORE_FILE ".new", "{}\n"));
     {
-        char *tmp = path_join(f->dir, AUTH_STORE_FILE ".new");
+        char *tmp = path_join(f->h.dir, AUTH_STORE_FILE ".new");
 
         assert_int_equal(rename(tmp, f->file), 0);
         free(tmp);

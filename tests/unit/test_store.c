@@ -19,23 +19,14 @@
 #include "json/json5.h"
 
 struct fx {
-    char *root;
-    char *dir; /* agent dir */
-    struct oc_paths paths;
-    char state[256], home[256];
+    struct tu_home h;
 };
 
 static int setup(void **state)
 {
     struct fx *f = xcalloc(1, sizeof(*f));
 
-    f->root = tu_mkdtemp();
-    snprintf(f->state, sizeof(f->state), "%s/state", f->root);
-    snprintf(f->home, sizeof(f->home), "%s", f->root);
-    f->dir = xasprintf("%s/agents/main/agent", f->state);
-    f->paths.home = f->home;
-    f->paths.state_dir = f->state;
-    unsetenv("OPENCLAW_OAUTH_DIR");
+    tu_home_init(&f->h);
     *state = f;
     return 0;
 }
@@ -44,9 +35,7 @@ static int teardown(void **state)
 {
     struct fx *f = *state;
 
-    tu_rmrf(f->root);
-    free(f->root);
-    free(f->dir);
+    tu_home_release(&f->h);
     free(f);
     return 0;
 }
@@ -63,11 +52,8 @@ static char *fixture(const char *name)
 
 static char *put_store(struct fx *f, const char *text)
 {
-    char *parent = path_dirname(f->dir);
-
-    assert_int_equal(fsx_mkdir_p(f->dir, 0700, NULL), 0);
-    free(parent);
-    return tu_write(f->dir, AUTH_STORE_FILE, text);
+    assert_int_equal(fsx_mkdir_p(f->h.dir, 0700, NULL), 0);
+    return tu_write(f->h.dir, AUTH_STORE_FILE, text);
 }
 
 /* An update that only marks the store changed: rewrite as is. */
@@ -84,8 +70,8 @@ static void test_openclaw_file_round_trips_byte_exact(void **state)
     struct fx *f = *state;
     char *orig = fixture("era-a.json"), *path = put_store(f, orig), *after;
 
-    assert_int_equal(auth_store_update(f->dir, &f->paths, touch, NULL, NULL),
-                     1);
+    assert_int_equal(
+        auth_store_update(f->h.dir, &f->h.paths, touch, NULL, NULL), 1);
     after = tu_read(path);
     assert_string_equal(after, orig);
     assert_int_equal(tu_mode(path), 0600);
@@ -103,7 +89,7 @@ static void test_load_views(void **state)
     struct strlist order = STRLIST_INIT;
 
     auth_store_init(&s);
-    assert_int_equal(auth_store_load(&s, f->dir, &f->paths, NULL), 0);
+    assert_int_equal(auth_store_load(&s, f->h.dir, &f->h.paths, NULL), 0);
     assert_true(s.exists);
     assert_int_equal(s.ncreds, 5);
     assert_string_equal(s.creds[0].id, "anthropic:default");
@@ -139,14 +125,14 @@ static void test_unknown_fields_and_invalid_entries_survive(void **state)
     struct auth_store s;
 
     auth_store_init(&s);
-    assert_int_equal(auth_store_load(&s, f->dir, &f->paths, NULL), 0);
+    assert_int_equal(auth_store_load(&s, f->h.dir, &f->h.paths, NULL), 0);
     assert_int_equal(s.ncreds, 1);
     assert_int_equal(s.warnings.n, 1);
     assert_non_null(strstr(s.warnings.v[0], "\"x:bad\""));
     assert_true(auth_store_has(&s, "x:bad"));
     auth_store_release(&s);
-    assert_int_equal(auth_store_update(f->dir, &f->paths, touch, NULL, NULL),
-                     1);
+    assert_int_equal(
+        auth_store_update(f->h.dir, &f->h.paths, touch, NULL, NULL), 1);
     after = tu_read(path);
     assert_string_equal(after, text);
     free(after);
@@ -163,19 +149,20 @@ static void test_corrupt_store_is_never_overwritten(void **state)
     struct oc_err err;
 
     auth_store_init(&s);
-    assert_int_equal(auth_store_load(&s, f->dir, &f->paths, &err), OC_EPARSE);
+    assert_int_equal(auth_store_load(&s, f->h.dir, &f->h.paths, &err),
+                     OC_EPARSE);
     assert_non_null(strstr(err.msg, "line 4, column"));
     assert_non_null(strstr(err.msg, "it was not changed"));
     auth_store_release(&s);
-    assert_int_equal(auth_store_update(f->dir, &f->paths, touch, NULL, &err),
-                     OC_EPARSE);
+    assert_int_equal(
+        auth_store_update(f->h.dir, &f->h.paths, touch, NULL, &err), OC_EPARSE);
     after = tu_read(path);
     assert_string_equal(after, text);
     free(after);
     free(path);
     path = put_store(f, "{\"anthropic\": {\"apiKey\": \"k\"}}");
-    assert_int_equal(auth_store_update(f->dir, &f->paths, touch, NULL, &err),
-                     OC_EPARSE);
+    assert_int_equal(
+        auth_store_update(f->h.dir, &f->h.paths, touch, NULL, &err), OC_EPARSE);
     assert_non_null(strstr(err.msg, "no \"profiles\" object"));
     free(path);
 }
@@ -195,8 +182,8 @@ static void test_new_store_layout(void **state)
     char *path, *text, *parent, id[] = "anthropic:default";
 
     assert_int_equal(
-        auth_store_update(f->dir, &f->paths, add_profile, id, NULL), 1);
-    path = path_join(f->dir, AUTH_STORE_FILE);
+        auth_store_update(f->h.dir, &f->h.paths, add_profile, id, NULL), 1);
+    path = path_join(f->h.dir, AUTH_STORE_FILE);
     text = tu_read(path);
     assert_string_equal(text, "{\n  \"version\": 1,\n  \"profiles\": {\n"
                               "    \"anthropic:default\": {\n      \"type\": "
@@ -204,8 +191,8 @@ static void test_new_store_layout(void **state)
                               "\"anthropic\",\n      \"key\": \"sk-ant-x\"\n"
                               "    }\n  }\n}\n");
     assert_int_equal(tu_mode(path), 0600);
-    assert_int_equal(tu_mode(f->dir), 0700);
-    parent = path_dirname(f->dir);
+    assert_int_equal(tu_mode(f->h.dir), 0700);
+    parent = path_dirname(f->h.dir);
     assert_int_equal(tu_mode(parent), 0700);
     free(parent);
     free(text);
@@ -235,7 +222,7 @@ static void test_split_state_file(void **state)
 {
     struct fx *f = *state;
     char *orig = fixture("era-a.json"), *path = put_store(f, orig);
-    char *state_path = tu_write(f->dir, AUTH_STATE_FILE,
+    char *state_path = tu_write(f->h.dir, AUTH_STATE_FILE,
                                 "{\"version\": 1, \"order\": {\"anthropic\": "
                                 "[\"anthropic:default\"]}}");
     struct state_op op = {"anthropic", "anthropic:vault"};
@@ -244,12 +231,12 @@ static void test_split_state_file(void **state)
     char *main_text, *state_text;
 
     auth_store_init(&s);
-    assert_int_equal(auth_store_load(&s, f->dir, &f->paths, NULL), 0);
+    assert_int_equal(auth_store_load(&s, f->h.dir, &f->h.paths, NULL), 0);
     assert_int_equal(auth_store_order(&s, "anthropic", &order), 0);
     assert_string_equal(order.v[0], "anthropic:default"); /* state wins */
     auth_store_release(&s);
-    assert_int_equal(auth_store_update(f->dir, &f->paths, set_order, &op, NULL),
-                     1);
+    assert_int_equal(
+        auth_store_update(f->h.dir, &f->h.paths, set_order, &op, NULL), 1);
     main_text = tu_read(path);
     state_text = tu_read(state_path);
     assert_null(strstr(main_text, "\"order\""));
@@ -280,7 +267,7 @@ static void test_remove_forgets_everywhere(void **state)
     char *orig = fixture("era-a.json"), *path = put_store(f, orig), *text;
 
     assert_int_equal(
-        auth_store_update(f->dir, &f->paths, remove_work, NULL, NULL), 1);
+        auth_store_update(f->h.dir, &f->h.paths, remove_work, NULL, NULL), 1);
     text = tu_read(path);
     assert_null(strstr(text, "anthropic:work"));
     assert_non_null(strstr(text, "\"anthropic\": [\n      "
@@ -310,9 +297,9 @@ static void test_new_stats_key_order(void **state)
     struct fx *f = *state;
     char *path, *text, id[] = "anthropic:a";
 
-    auth_store_update(f->dir, &f->paths, add_profile, id, NULL);
-    auth_store_update(f->dir, &f->paths, fail_stats, id, NULL);
-    path = path_join(f->dir, AUTH_STORE_FILE);
+    auth_store_update(f->h.dir, &f->h.paths, add_profile, id, NULL);
+    auth_store_update(f->h.dir, &f->h.paths, fail_stats, id, NULL);
+    path = path_join(f->h.dir, AUTH_STORE_FILE);
     text = tu_read(path);
     assert_non_null(strstr(text, "\"usageStats\": {\n    \"anthropic:a\": {\n"
                                  "      \"errorCount\": 1,\n      "
@@ -329,13 +316,13 @@ static void test_new_stats_key_order(void **state)
 static void test_legacy_import_once(void **state)
 {
     struct fx *f = *state;
-    char *cred_dir = xasprintf("%s/credentials", f->state);
+    char *cred_dir = xasprintf("%s/credentials", f->h.state);
     char *legacy, *oauth;
     struct auth_store s;
 
-    assert_int_equal(fsx_mkdir_p(f->dir, 0700, NULL), 0);
+    assert_int_equal(fsx_mkdir_p(f->h.dir, 0700, NULL), 0);
     assert_int_equal(fsx_mkdir_p(cred_dir, 0700, NULL), 0);
-    legacy = tu_write(f->dir, "auth.json",
+    legacy = tu_write(f->h.dir, "auth.json",
                       "{\"anthropic\": {\"type\": \"api_key\", \"key\": "
                       "\"sk-ant-legacy\", \"junk\": 1}, \"openrouter\": "
                       "{\"type\": \"token\", \"token\": \"sk-or-t\"}}");
@@ -344,7 +331,7 @@ static void test_legacy_import_once(void **state)
                      "\"r\", \"expires\": 5}, \"google\": {\"access\": "
                      "\"g\", \"refresh\": \"h\", \"expires\": 6}}");
     auth_store_init(&s);
-    assert_int_equal(auth_store_load(&s, f->dir, &f->paths, NULL), 0);
+    assert_int_equal(auth_store_load(&s, f->h.dir, &f->h.paths, NULL), 0);
     assert_true(s.exists);
     assert_int_equal(s.ncreds, 3);
     assert_string_equal(auth_store_find(&s, "anthropic:default")->secret,
@@ -374,7 +361,7 @@ static void test_concurrent_updates_lose_nothing(void **state)
         if (pids[i] == 0) {
             for (k = 0; k < 20; k++) {
                 snprintf(id, sizeof(id), "anthropic:p%d-%d", i, k);
-                if (auth_store_update(f->dir, &f->paths, add_profile, id,
+                if (auth_store_update(f->h.dir, &f->h.paths, add_profile, id,
                                       NULL) != 1)
                     _exit(1);
             }
@@ -386,7 +373,7 @@ static void test_concurrent_updates_lose_nothing(void **state)
         assert_int_equal(WEXITSTATUS(status), 0);
     }
     auth_store_init(&s);
-    assert_int_equal(auth_store_load(&s, f->dir, &f->paths, NULL), 0);
+    assert_int_equal(auth_store_load(&s, f->h.dir, &f->h.paths, NULL), 0);
     assert_int_equal(s.ncreds, 80);
     auth_store_release(&s);
 }
