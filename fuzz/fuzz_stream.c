@@ -25,74 +25,17 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* One assembler behind a common face. */
+/* One assembler and the request it answers. */
 struct ops {
     const char *provider, *api, *model;
-    void *(*open)(const struct llm_request *r, const struct llm_sink *k,
-                  struct llm_result *res);
-    int (*event)(void *s, const char *name, const char *p, size_t n);
-    void (*end)(void *s);
-    void (*close)(void *s);
-    void (*slow)(void *s); /* every event through jansson */
+    const struct llm_stream_ops *stream;
 };
 
-static void *a_open(const struct llm_request *r, const struct llm_sink *k,
-                    struct llm_result *res)
-{
-    return anthropic_stream_new(r, k, res);
-}
-
-static int a_event(void *s, const char *name, const char *p, size_t n)
-{
-    return anthropic_stream_event(s, name, p, n);
-}
-
-static void a_end(void *s)
-{
-    anthropic_stream_end(s);
-}
-
-static void a_close(void *s)
-{
-    anthropic_stream_free(s);
-}
-
-static void a_slow(void *s)
-{
-    anthropic_stream_use_jscan(s, false);
-}
-
-static void *o_open(const struct llm_request *r, const struct llm_sink *k,
-                    struct llm_result *res)
-{
-    return openai_stream_new(r, k, res);
-}
-
-static int o_event(void *s, const char *name, const char *p, size_t n)
-{
-    return openai_stream_event(s, name, p, n);
-}
-
-static void o_end(void *s)
-{
-    openai_stream_end(s);
-}
-
-static void o_close(void *s)
-{
-    openai_stream_free(s);
-}
-
-static void o_slow(void *s)
-{
-    openai_stream_use_jscan(s, false);
-}
-
 static const struct ops assemblers[] = {
-    {"anthropic", "anthropic-messages", "claude-opus-4-5", a_open, a_event,
-     a_end, a_close, a_slow},
-    {"openrouter", "openai-completions", "anthropic/claude-sonnet-4.5", o_open,
-     o_event, o_end, o_close, o_slow},
+    {"anthropic", "anthropic-messages", "claude-opus-4-5",
+     &anthropic_stream_ops},
+    {"openrouter", "openai-completions", "anthropic/claude-sonnet-4.5",
+     &openai_stream_ops},
 };
 
 /* What one run produced. */
@@ -131,7 +74,7 @@ static int on_event(void *arg, const struct sse_event *ev)
 {
     struct feed *f = arg;
 
-    return f->ops->event(f->s, ev->event, ev->data, ev->data_len);
+    return f->ops->stream->event(f->s, ev->event, ev->data, ev->data_len);
 }
 
 static void request(struct llm_request *r, struct model_info *info,
@@ -162,9 +105,9 @@ static void run(const struct llm_request *r, const struct ops *ops,
     buf_init(&o->thinking, 0);
     llm_result_init(&o->res);
     f.ops = ops;
-    f.s = ops->open(r, &sink, &o->res);
+    f.s = ops->stream->open(r, &sink, &o->res);
     if (slow)
-        ops->slow(f.s);
+        ops->stream->use_jscan(f.s, false);
     sse_init(&p, 0);
     do {
         sse_feed(&p, in + at, len, on_event, &f);
@@ -173,8 +116,8 @@ static void run(const struct llm_request *r, const struct ops *ops,
     } while (at < size);
     sse_finish(&p);
     sse_release(&p);
-    ops->end(f.s);
-    ops->close(f.s);
+    ops->stream->end(f.s);
+    ops->stream->close(f.s);
     if (!o->res.message)
         abort();
     o->msg = jsonx_dumps(o->res.message, 0);
@@ -251,7 +194,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     run(&r, ops, in, n, cut, n, false, &two);
     same(&one, &two);
     release(&two);
-    if (ops->slow) {
+    if (ops->stream->use_jscan) {
         run(&r, ops, in, n, n, n, true, &two);
         same(&one, &two);
         release(&two);

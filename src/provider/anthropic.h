@@ -61,6 +61,9 @@ void anthropic_stream_use_jscan(struct anthropic_stream *s, bool on);
  * came). */
 void anthropic_stream_end(struct anthropic_stream *s);
 
+/* The functions above as an llm_stream_ops. */
+extern const struct llm_stream_ops anthropic_stream_ops;
+
 /* An error body ({"type":"error","error":{"type","message"}}) into res. */
 void anthropic_parse_error(const char *body, size_t n, struct llm_result *res);
 

@@ -636,3 +636,32 @@ void anthropic_parse_error(const char *body, size_t n, struct llm_result *res)
         snprintf(res->request_id, sizeof(res->request_id), "%s", rid);
     json_decref(doc);
 }
+
+static void *ops_open(const struct llm_request *r, const struct llm_sink *sink,
+                      struct llm_result *res)
+{
+    return anthropic_stream_new(r, sink, res);
+}
+
+static int ops_event(void *s, const char *name, const char *data, size_t n)
+{
+    return anthropic_stream_event(s, name, data, n);
+}
+
+static void ops_end(void *s)
+{
+    anthropic_stream_end(s);
+}
+
+static void ops_close(void *s)
+{
+    anthropic_stream_free(s);
+}
+
+static void ops_use_jscan(void *s, bool on)
+{
+    anthropic_stream_use_jscan(s, on);
+}
+
+const struct llm_stream_ops anthropic_stream_ops = {
+    ops_open, ops_event, ops_end, ops_close, ops_use_jscan};

@@ -25,54 +25,15 @@ struct api_ops {
     const char *name, *path;
     void (*headers)(const struct llm_request *r, struct strlist *out);
     json_t *(*body)(const struct llm_request *r);
-    void *(*stream_new)(const struct llm_request *r, const struct llm_sink *k,
-                        struct llm_result *res);
-    int (*event)(void *s, const char *name, const char *data, size_t n);
-    void (*end)(void *s);
-    void (*free)(void *s);
+    const struct llm_stream_ops *stream;
     void (*parse_error)(const char *body, size_t n, struct llm_result *res);
 };
 
-static void *a_new(const struct llm_request *r, const struct llm_sink *k,
-                   struct llm_result *res)
-{
-    return anthropic_stream_new(r, k, res);
-}
-static int a_event(void *s, const char *name, const char *data, size_t n)
-{
-    return anthropic_stream_event(s, name, data, n);
-}
-static void a_end(void *s)
-{
-    anthropic_stream_end(s);
-}
-static void a_free(void *s)
-{
-    anthropic_stream_free(s);
-}
-static void *o_new(const struct llm_request *r, const struct llm_sink *k,
-                   struct llm_result *res)
-{
-    return openai_stream_new(r, k, res);
-}
-static int o_event(void *s, const char *name, const char *data, size_t n)
-{
-    return openai_stream_event(s, name, data, n);
-}
-static void o_end(void *s)
-{
-    openai_stream_end(s);
-}
-static void o_free(void *s)
-{
-    openai_stream_free(s);
-}
-
 static const struct api_ops apis[] = {
     {"anthropic-messages", "/v1/messages", anthropic_headers, anthropic_body,
-     a_new, a_event, a_end, a_free, anthropic_parse_error},
+     &anthropic_stream_ops, anthropic_parse_error},
     {"openai-completions", "/chat/completions", openai_headers, openai_body,
-     o_new, o_event, o_end, o_free, openai_parse_error},
+     &openai_stream_ops, openai_parse_error},
 };
 
 static const struct api_ops *ops_for(const char *api)
@@ -284,7 +245,7 @@ static void on_response(void *arg, const struct http_response *r)
     if (r->status >= 200 && r->status < 300 &&
         (!ct || strstr(ct, "text/event-stream"))) {
         c->streaming = true;
-        c->stream = c->ops->stream_new(c->req, &c->sink, c->res);
+        c->stream = c->ops->stream->open(c->req, &c->sink, c->res);
     }
 }
 
@@ -294,7 +255,7 @@ static int on_sse(void *arg, const struct sse_event *ev)
 {
     struct llm_call *c = arg;
 
-    if (c->ops->event(c->stream, ev->event, ev->data, ev->data_len)) {
+    if (c->ops->stream->event(c->stream, ev->event, ev->data, ev->data_len)) {
         c->stream_over = true;
         return 1;
     }
@@ -327,8 +288,8 @@ static void end_stream(struct llm_call *c, const struct http_done *d)
     struct llm_result *r = c->res;
 
     sse_finish(&c->sse);
-    c->ops->end(c->stream);
-    c->ops->free(c->stream);
+    c->ops->stream->end(c->stream);
+    c->ops->stream->close(c->stream);
     c->stream = NULL;
     if (r->status == LLM_TRUNCATED && d->outcome != HTTP_DONE &&
         !c->stream_over)
@@ -348,7 +309,7 @@ static void on_done(void *arg, const struct http_response *resp,
         r->status = LLM_CANCELLED;
         snprintf(r->error_message, sizeof(r->error_message), "cancelled");
         if (c->stream) {
-            c->ops->free(c->stream);
+            c->ops->stream->close(c->stream);
             c->stream = NULL;
         }
     } else if (c->streaming) {

@@ -110,4 +110,16 @@ json_t *llm_usage_json(const struct model_info *info,
  * (case-insensitive), or append one. */
 void llm_set_header(struct strlist *out, const char *name, const char *value);
 
+/* One API's stream assembler behind untyped handles, for the code that
+ * serves every API alike (call.c; the stream tests and fuzzer):
+ * anthropic_stream_ops, openai_stream_ops. */
+struct llm_stream_ops {
+    void *(*open)(const struct llm_request *r, const struct llm_sink *sink,
+                  struct llm_result *res);
+    int (*event)(void *s, const char *name, const char *data, size_t n);
+    void (*end)(void *s);
+    void (*close)(void *s);
+    void (*use_jscan)(void *s, bool on);
+};
+
 #endif

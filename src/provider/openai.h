@@ -33,6 +33,9 @@ int openai_stream_event(struct openai_stream *s, const char *name,
  * makes every chunk go through jansson. For tests that compare the two. */
 void openai_stream_use_jscan(struct openai_stream *s, bool on);
 void openai_stream_end(struct openai_stream *s);
+/* The functions above as an llm_stream_ops. */
+extern const struct llm_stream_ops openai_stream_ops;
+
 void openai_parse_error(const char *body, size_t n, struct llm_result *res);
 
 #endif

@@ -362,3 +362,32 @@ void openai_parse_error(const char *body, size_t n, struct llm_result *res)
                  (int)(n < 300 ? n : 300), body);
     json_decref(doc);
 }
+
+static void *ops_open(const struct llm_request *r, const struct llm_sink *sink,
+                      struct llm_result *res)
+{
+    return openai_stream_new(r, sink, res);
+}
+
+static int ops_event(void *s, const char *name, const char *data, size_t n)
+{
+    return openai_stream_event(s, name, data, n);
+}
+
+static void ops_end(void *s)
+{
+    openai_stream_end(s);
+}
+
+static void ops_close(void *s)
+{
+    openai_stream_free(s);
+}
+
+static void ops_use_jscan(void *s, bool on)
+{
+    openai_stream_use_jscan(s, on);
+}
+
+const struct llm_stream_ops openai_stream_ops = {ops_open, ops_event, ops_end,
+                                                 ops_close, ops_use_jscan};

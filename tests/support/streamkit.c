@@ -32,7 +32,7 @@ static void on_tool(void *arg, const json_t *block)
 }
 
 struct feed {
-    const struct tu_stream_api *api;
+    const struct llm_stream_ops *api;
     void *s;
 };
 
@@ -43,7 +43,7 @@ static int on_event(void *arg, const struct sse_event *ev)
     return f->api->event(f->s, ev->event, ev->data, ev->data_len);
 }
 
-static void run(const struct tu_stream_api *api, const struct llm_request *r,
+static void run(const struct llm_stream_ops *api, const struct llm_request *r,
                 const char *in, size_t n, const size_t *cuts, size_t ncuts,
                 bool jansson_only, struct tu_stream_run *o)
 {
@@ -59,7 +59,7 @@ static void run(const struct tu_stream_api *api, const struct llm_request *r,
     llm_result_init(&o->res);
     f.s = api->open(r, &sink, &o->res);
     if (jansson_only)
-        api->jansson_only(f.s);
+        api->use_jscan(f.s, false);
     sse_init(&p, 0);
     for (i = 0; i <= ncuts; i++) {
         to = i < ncuts ? cuts[i] : n;
@@ -73,9 +73,9 @@ static void run(const struct tu_stream_api *api, const struct llm_request *r,
     o->msg = jsonx_dumps(o->res.message, 0);
 }
 
-void tu_stream_run(const struct tu_stream_api *api, const struct llm_request *r,
-                   const char *in, size_t n, const size_t *cuts, size_t ncuts,
-                   struct tu_stream_run *o)
+void tu_stream_run(const struct llm_stream_ops *api,
+                   const struct llm_request *r, const char *in, size_t n,
+                   const size_t *cuts, size_t ncuts, struct tu_stream_run *o)
 {
     run(api, r, in, n, cuts, ncuts, false, o);
 }
@@ -164,7 +164,7 @@ static char *outcome(const struct tu_stream_run *o)
 }
 
 struct split_case {
-    const struct tu_stream_api *api;
+    const struct llm_stream_ops *api;
     const struct llm_request *r;
     char *in;
     size_t n;
@@ -183,7 +183,7 @@ static char *feed_split(const void *arg, const size_t *cuts, size_t ncuts)
     return s;
 }
 
-void tu_stream_check_splits(const struct tu_stream_api *api,
+void tu_stream_check_splits(const struct llm_stream_ops *api,
                             const struct llm_request *r, const char *name,
                             const char *text)
 {
@@ -200,7 +200,7 @@ void tu_stream_check_splits(const struct tu_stream_api *api,
     if (strcmp(a, b) != 0)
         fail_msg("%s: CRLF gives\n%s\ninstead of\n%s", name, b, a);
     free(b);
-    if (api->jansson_only) {
+    if (api->use_jscan) {
         slow = lf;
         slow.jansson_only = true;
         b = feed_split(&slow, NULL, 0);

@@ -13,18 +13,6 @@
 #include "base/buf.h"
 #include "provider/llm.h"
 
-/* A provider's stream assembler. */
-struct tu_stream_api {
-    void *(*open)(const struct llm_request *r, const struct llm_sink *sink,
-                  struct llm_result *res);
-    int (*event)(void *s, const char *name, const char *data, size_t n);
-    void (*end)(void *s);
-    void (*close)(void *s);
-    /* sends every event of s through jansson (its other reader off), or
-     * NULL when the assembler has one reader */
-    void (*jansson_only)(void *s);
-};
-
 /* What one run produced. */
 struct tu_stream_run {
     struct llm_result res;
@@ -32,10 +20,12 @@ struct tu_stream_run {
     struct buf text, thinking, tools;
 };
 
+/* api: anthropic_stream_ops or openai_stream_ops. */
+
 /* Feed in[0..n) in pieces ending at cuts[0..ncuts) (then the rest). */
-void tu_stream_run(const struct tu_stream_api *api, const struct llm_request *r,
-                   const char *in, size_t n, const size_t *cuts, size_t ncuts,
-                   struct tu_stream_run *o);
+void tu_stream_run(const struct llm_stream_ops *api,
+                   const struct llm_request *r, const char *in, size_t n,
+                   const size_t *cuts, size_t ncuts, struct tu_stream_run *o);
 void tu_stream_release(struct tu_stream_run *o);
 
 /* A transcript's bytes: ' as ", and each LF as CRLF when crlf. */
@@ -46,9 +36,9 @@ char *tu_stream_bytes(const char *text, bool crlf, size_t *n);
 void tu_stream_check_sink(const char *name, const struct tu_stream_run *o);
 
 /* Every way of splitting the transcript (LF and CRLF) gives one outcome,
- * CRLF line ends give the outcome of LF ones, and (api->jansson_only) so
+ * CRLF line ends give the outcome of LF ones, and (api->use_jscan) so
  * does reading every event through jansson. */
-void tu_stream_check_splits(const struct tu_stream_api *api,
+void tu_stream_check_splits(const struct llm_stream_ops *api,
                             const struct llm_request *r, const char *name,
                             const char *text);
 

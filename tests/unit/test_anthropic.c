@@ -927,35 +927,6 @@ static const struct scase scases[] = {
 };
 /* clang-format on */
 
-static void *open_stream(const struct llm_request *r,
-                         const struct llm_sink *sink, struct llm_result *res)
-{
-    return anthropic_stream_new(r, sink, res);
-}
-
-static int stream_event(void *s, const char *name, const char *data, size_t n)
-{
-    return anthropic_stream_event(s, name, data, n);
-}
-
-static void end_stream(void *s)
-{
-    anthropic_stream_end(s);
-}
-
-static void close_stream(void *s)
-{
-    anthropic_stream_free(s);
-}
-
-static void jansson_only(void *s)
-{
-    anthropic_stream_use_jscan(s, false);
-}
-
-static const struct tu_stream_api api = {open_stream, stream_event, end_stream,
-                                         close_stream, jansson_only};
-
 static const struct rq plain_rq = {.model = NULL};
 static const struct rq oauth_rq = {
     .secret = TOK,
@@ -969,7 +940,7 @@ static void run_case(const struct scase *c, struct tu_stream_run *o)
     char *in = tu_stream_bytes(c->in, false, &n);
 
     req_init(&q, c->oauth ? &oauth_rq : &plain_rq);
-    tu_stream_run(&api, &q.r, in, n, NULL, 0, o);
+    tu_stream_run(&anthropic_stream_ops, &q.r, in, n, NULL, 0, o);
     req_release(&q);
     free(in);
 }
@@ -1057,7 +1028,8 @@ static void test_every_split(void **state)
     (void)state;
     for (i = 0; i < sizeof(scases) / sizeof(scases[0]); i++) {
         req_init(&q, scases[i].oauth ? &oauth_rq : &plain_rq);
-        tu_stream_check_splits(&api, &q.r, scases[i].name, scases[i].in);
+        tu_stream_check_splits(&anthropic_stream_ops, &q.r, scases[i].name,
+                               scases[i].in);
         req_release(&q);
     }
 }
