@@ -169,38 +169,6 @@ static int scan_member(struct scan *s, int depth, struct jscan_member *m)
     return 0;
 }
 
-/* An object at s->p ('{'); members are recorded in m[0..max) when m is
- * not NULL (the top level). The member count, or -1. */
-static int scan_object(struct scan *s, int depth, struct jscan_member *m,
-                       int max)
-{
-    int count = 0;
-
-    s->p++;
-    skip_ws(s);
-    if (s->p < s->end && *s->p == '}') {
-        s->p++;
-        return 0;
-    }
-    for (;;) {
-        if (m && count == max)
-            return -1;
-        if (scan_member(s, depth, m ? &m[count] : NULL) != 0)
-            return -1;
-        count++;
-        skip_ws(s);
-        if (s->p >= s->end)
-            return -1;
-        if (*s->p == '}') {
-            s->p++;
-            return count;
-        }
-        if (*s->p++ != ',')
-            return -1;
-        skip_ws(s);
-    }
-}
-
 /* One array element; recorded (without a key) in e when e is not NULL. */
 static int scan_element(struct scan *s, int depth, struct jscan_member *e)
 {
@@ -215,29 +183,35 @@ static int scan_element(struct scan *s, int depth, struct jscan_member *e)
     return 0;
 }
 
-/* An array at s->p ('['); its elements are recorded in e[0..max) when e
- * is not NULL. The element count, or -1. */
-static int scan_array(struct scan *s, int depth, struct jscan_member *e,
-                      int max)
+/* An object (at '{', close '}') or an array (at '[', close ']') at s->p;
+ * its members or elements are recorded in m[0..max) when m is not NULL.
+ * The member or element count, or -1. */
+static int scan_items(struct scan *s, int depth, struct jscan_member *m,
+                      int max, unsigned char close)
 {
     int count = 0;
 
     s->p++;
     skip_ws(s);
-    if (s->p < s->end && *s->p == ']') {
+    if (s->p < s->end && *s->p == close) {
         s->p++;
         return 0;
     }
     for (;;) {
-        if (e && count == max)
+        struct jscan_member *at = NULL;
+
+        if (m && count == max)
             return -1;
-        if (scan_element(s, depth, e ? &e[count] : NULL) != 0)
+        if (m)
+            at = &m[count];
+        if ((close == '}' ? scan_member(s, depth, at)
+                          : scan_element(s, depth, at)) != 0)
             return -1;
         count++;
         skip_ws(s);
         if (s->p >= s->end)
             return -1;
-        if (*s->p == ']') {
+        if (*s->p == close) {
             s->p++;
             return count;
         }
@@ -260,10 +234,10 @@ static int scan_value(struct scan *s, int depth, enum jscan_kind *kind)
         return scan_string(s, &escaped);
     case '{':
         *kind = JSCAN_OBJECT;
-        return scan_object(s, depth + 1, NULL, 0) < 0 ? -1 : 0;
+        return scan_items(s, depth + 1, NULL, 0, '}') < 0 ? -1 : 0;
     case '[':
         *kind = JSCAN_ARRAY;
-        return scan_array(s, depth + 1, NULL, 0) < 0 ? -1 : 0;
+        return scan_items(s, depth + 1, NULL, 0, ']') < 0 ? -1 : 0;
     case 't':
         *kind = JSCAN_TRUE;
         return scan_literal(s, "true");
@@ -287,7 +261,7 @@ int jscan_object(const char *p, size_t n, struct jscan_member *m, int max)
     skip_ws(&s);
     if (s.p >= s.end || *s.p != '{')
         return -1;
-    count = scan_object(&s, 1, m, max);
+    count = scan_items(&s, 1, m, max, '}');
     skip_ws(&s);
     return count >= 0 && s.p == s.end ? count : -1;
 }
@@ -298,7 +272,7 @@ int jscan_elements(const struct jscan_member *m, struct jscan_member *e,
     struct scan s = {(const unsigned char *)m->val,
                      (const unsigned char *)m->val + m->val_len};
 
-    return m->kind == JSCAN_ARRAY ? scan_array(&s, 1, e, max) : -1;
+    return m->kind == JSCAN_ARRAY ? scan_items(&s, 1, e, max, ']') : -1;
 }
 
 const struct jscan_member *jscan_get(const struct jscan_member *m, int count,
