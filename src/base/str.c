@@ -79,20 +79,22 @@ char *str_lower(char *s)
     return s;
 }
 
-size_t str_utf8_seq(const char *p, size_t avail)
+size_t str_utf8_decode(const char *p, size_t avail, uint32_t *cp)
 {
     const unsigned char *u = (const unsigned char *)p;
-    unsigned c = u[0], cp;
+    uint32_t c = u[0], min;
     size_t n, i;
 
-    if (c < 0x80)
+    if (c < 0x80) {
+        *cp = c;
         return 1;
+    }
     if (c >= 0xc2 && c <= 0xdf)
-        n = 2, cp = c & 0x1f;
+        n = 2, c &= 0x1f, min = 0x80;
     else if (c >= 0xe0 && c <= 0xef)
-        n = 3, cp = c & 0x0f;
+        n = 3, c &= 0x0f, min = 0x800;
     else if (c >= 0xf0 && c <= 0xf4)
-        n = 4, cp = c & 0x07;
+        n = 4, c &= 0x07, min = 0x10000;
     else
         return 0;
     if (avail < n)
@@ -100,12 +102,19 @@ size_t str_utf8_seq(const char *p, size_t avail)
     for (i = 1; i < n; i++) {
         if ((u[i] & 0xc0) != 0x80)
             return 0;
-        cp = (cp << 6) | (u[i] & 0x3f);
+        c = (c << 6) | (u[i] & 0x3f);
     }
-    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-        (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
         return 0;
+    *cp = c;
     return n;
+}
+
+size_t str_utf8_seq(const char *p, size_t avail)
+{
+    uint32_t cp;
+
+    return str_utf8_decode(p, avail, &cp);
 }
 
 bool str_utf8_valid(const char *p, size_t n)

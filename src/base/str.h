@@ -33,6 +33,8 @@ char *str_lower(char *s);
  * overlong form, a surrogate, above U+10FFFF, or cut short. These are
  * jansson's rules for strings. */
 size_t str_utf8_seq(const char *p, size_t avail);
+/* The same, with the code point in *cp when valid. */
+size_t str_utf8_decode(const char *p, size_t avail, uint32_t *cp);
 /* Is p[0..n) valid UTF-8 (str_utf8_seq's rules; NUL bytes allowed)? */
 bool str_utf8_valid(const char *p, size_t n);
 /* The value of hex digit c (either case), or -1. */

@@ -19,43 +19,6 @@ struct esc_state {
     size_t hi_at;     /* offset of its backslash */
 };
 
-size_t json5_lex_utf8(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    uint32_t c = s[0], min;
-    size_t len, i;
-
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        c &= 0x1F;
-        min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-        len = 3;
-        c &= 0x0F;
-        min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        c &= 0x07;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return len;
-}
-
 bool json5_lex_is_space(uint32_t cp)
 {
     switch (cp) {
@@ -99,7 +62,7 @@ int json5_lex_fail_char(struct json5_parser *ps, size_t at)
 
     if (at >= ps->n)
         return json5_lex_fail(ps, at, "unexpected end of input");
-    if (!json5_lex_utf8(ps->p + at, ps->n - at, &cp))
+    if (!str_utf8_decode((const char *)ps->p + at, ps->n - at, &cp))
         return json5_lex_fail(ps, at, "invalid UTF-8");
     if (cp > 0x20 && cp < 0x7F)
         return json5_lex_fail(ps, at, "unexpected character '%c'", (int)cp);
@@ -135,7 +98,8 @@ static int skip_code_point(struct json5_parser *ps, bool stop_at_break,
                            bool *stopped)
 {
     uint32_t cp;
-    size_t len = json5_lex_utf8(ps->p + ps->pos, ps->n - ps->pos, &cp);
+    size_t len =
+        str_utf8_decode((const char *)ps->p + ps->pos, ps->n - ps->pos, &cp);
 
     if (!len)
         return json5_lex_fail(ps, ps->pos, "invalid UTF-8");
@@ -209,7 +173,8 @@ int json5_lex_skip(struct json5_parser *ps)
                 return -1;
             continue;
         }
-        len = json5_lex_utf8(ps->p + ps->pos, ps->n - ps->pos, &cp);
+        len = str_utf8_decode((const char *)ps->p + ps->pos, ps->n - ps->pos,
+                              &cp);
         if (!len)
             return json5_lex_fail(ps, ps->pos, "invalid UTF-8");
         if (!json5_lex_is_space(cp))
@@ -329,7 +294,7 @@ static int other_escape(struct json5_parser *ps, struct esc_state *st,
             ps->pos++;
         return 0;
     }
-    len = json5_lex_utf8(ps->p + ps->pos, ps->n - ps->pos, &cp);
+    len = str_utf8_decode((const char *)ps->p + ps->pos, ps->n - ps->pos, &cp);
     if (!len)
         return json5_lex_fail(ps, ps->pos, "invalid UTF-8");
     if (cp == 0x2028 || cp == 0x2029) {
@@ -479,7 +444,7 @@ static int ident_char(struct json5_parser *ps, bool first)
 
     if (ps->p[ps->pos] < 0x80)
         return ascii_ident(ps->p[ps->pos], first) ? 1 : 0;
-    len = json5_lex_utf8(ps->p + ps->pos, ps->n - ps->pos, &cp);
+    len = str_utf8_decode((const char *)ps->p + ps->pos, ps->n - ps->pos, &cp);
     if (!len)
         return json5_lex_fail(ps, ps->pos, "invalid UTF-8");
     return json5_lex_is_space(cp) ? 0 : (int)len;

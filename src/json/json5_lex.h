@@ -24,11 +24,6 @@ struct json5_parser {
     struct json5_error e;
 };
 
-/*
- * Decode one strict UTF-8 sequence at s[0..n) (no overlongs, surrogates or
- * values above U+10FFFF): its length with *cp set, or 0 when invalid.
- */
-size_t json5_lex_utf8(const unsigned char *s, size_t n, uint32_t *cp);
 /* JSON5 WhiteSpace or LineTerminator. */
 bool json5_lex_is_space(uint32_t cp);
 

@@ -1,5 +1,6 @@
 /* String helpers: checked integer parsing, prefixes, trimming. */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
@@ -129,12 +130,49 @@ static void test_utf8(void **state)
     assert_int_equal(str_utf8_seq("\xf0\x9f\x98\x80", 3), 0);
 }
 
+/* The code point at each length's edges; invalid forms give 0. */
+static void test_utf8_decode(void **state)
+{
+    static const struct {
+        const char *s;
+        size_t n, len;
+        uint32_t cp;
+    } cases[] = {
+        {"\0", 1, 1, 0},
+        {"\x7f", 1, 1, 0x7f},
+        {"\xc2\x80", 2, 2, 0x80},
+        {"\xdf\xbf", 2, 2, 0x7ff},
+        {"\xe0\xa0\x80", 3, 3, 0x800},
+        {"\xed\x9f\xbf", 3, 3, 0xd7ff},
+        {"\xee\x80\x80", 3, 3, 0xe000},
+        {"\xef\xbf\xbf", 3, 3, 0xffff},
+        {"\xf0\x90\x80\x80", 4, 4, 0x10000},
+        {"\xf4\x8f\xbf\xbf", 4, 4, 0x10ffff},
+        {"\xc1\xbf", 2, 0, 0},         /* overlong */
+        {"\xe0\x9f\xbf", 3, 0, 0},     /* overlong */
+        {"\xed\xa0\x80", 3, 0, 0},     /* surrogate */
+        {"\xf4\x90\x80\x80", 4, 0, 0}, /* above U+10FFFF */
+        {"\xe2\x82", 2, 0, 0},         /* cut short */
+        {"\x80", 1, 0, 0},             /* continuation first */
+    };
+    uint32_t cp;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cp = 0xdeadbeef;
+        if (str_utf8_decode(cases[i].s, cases[i].n, &cp) != cases[i].len ||
+            (cases[i].len && cp != cases[i].cp))
+            fail_msg("case %zu: length or code point U+%04X", i, cp);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_int), cmocka_unit_test(test_prefix_suffix),
         cmocka_unit_test(test_trim),      cmocka_unit_test(test_hex_value),
-        cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_utf8),      cmocka_unit_test(test_utf8_decode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
