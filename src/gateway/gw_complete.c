@@ -220,12 +220,9 @@ static void succeed(struct gw_call *c, const struct turn_outcome *o)
         if (oa_completion_write(c->id, c->created, c->q.model, &a, &b) == 0)
             hs_respond(c->req, 200, "application/json; charset=utf-8", NULL,
                        b.p, b.len);
-        else
-            gw_respond_json(c->req, 200,
-                            oa_completion(c->id, c->created, c->q.model,
-                                          o->message, o->stop_reason,
-                                          &o->usage),
-                            NULL);
+        else /* the assembled text is UTF-8 by construction */
+            gw_respond_oa_error(c->req, 500, "the reply is not valid UTF-8",
+                                "api_error", NULL);
         buf_release(&b);
         return;
     }

@@ -470,25 +470,6 @@ json_t *oa_usage(const struct llm_usage *u)
         "cached_tokens", (json_int_t)u->cache_read);
 }
 
-json_t *oa_completion(const char *id, int64_t created, const char *model,
-                      const json_t *msg, const char *stop_reason,
-                      const struct llm_usage *u)
-{
-    char *text = oa_message_text(msg);
-    json_t *calls = oa_tool_calls(msg);
-    json_t *m = json_pack("{s:s, s:o}", "role", "assistant", "content",
-                          *text || !calls ? json_string(text) : json_null());
-
-    free(text);
-    if (calls)
-        json_object_set_new(m, "tool_calls", calls);
-    return json_pack("{s:s, s:s, s:I, s:s, s:[{s:i, s:o, s:s}], s:o}", "id", id,
-                     "object", "chat.completion", "created",
-                     (json_int_t)created, "model", model, "choices", "index", 0,
-                     "message", m, "finish_reason",
-                     oa_finish_reason(stop_reason), "usage", oa_usage(u));
-}
-
 /* {"id":…,"object":"chat.completion","created":…,"model":… */
 static int put_head(struct buf *out, const char *id, int64_t created,
                     const char *model)

@@ -64,14 +64,11 @@ const char *oa_finish_reason(const char *stop_reason);
  *  prompt_tokens_details: {cached_tokens}} */
 json_t *oa_usage(const struct llm_usage *u);
 
-/* The whole non-streamed completion. */
-json_t *oa_completion(const char *id, int64_t created, const char *model,
-                      const json_t *msg, const char *stop_reason,
-                      const struct llm_usage *u);
-/* The same completion written straight to bytes: appends exactly what
- * jsonx_dump(oa_completion(...), 0) would and returns 0, or -1 with out
- * unchanged when the text or the model is not valid UTF-8 (jansson would
- * refuse it). */
+/* The whole non-streamed completion ({id, object:"chat.completion",
+ * created, model, choices:[{index, message {role, content (null when
+ * there are only tool calls), tool_calls?}, finish_reason}], usage}),
+ * written straight to bytes: 0, or -1 with out unchanged when the text or
+ * the model is not valid UTF-8. */
 struct oa_answer {
     const json_t *message; /* the assistant message */
     const char *stop_reason;
