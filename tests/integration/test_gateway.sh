@@ -80,6 +80,10 @@ assert_eq '[{"content": [{"cache_control": {"type": "ephemeral"}, "text": "hi", 
     "$(fu_req 1 'r["body"]["messages"]')" "upstream messages"
 assert_eq "Be brief." "$(fu_req 1 '" ".join(b["text"] for b in r["body"]["system"])')" "system prompt passed"
 assert_eq "" "$(ls "$STATE/agents/main/sessions" 2>/dev/null)" "stateless: no session written"
+# at info, one log line for the completion, when it ends
+ID=$(pyj 'd["id"]')
+assert_eq "info $ID: done (anthropic/claude-opus-4-5, anthropic:a, 12 in / 9 out)" \
+    "$(grep -F "$ID" "$GW_ERR" | cut -d' ' -f2-)" "one info line a completion"
 
 # --- streamed, with usage -----------------------------------------------------
 curl -s -N -H "Authorization: Bearer $GW_TOKEN" "$GW_URL/v1/chat/completions" \
