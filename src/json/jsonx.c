@@ -348,10 +348,12 @@ static void dump_number(struct out *o, const json_t *v)
 {
     char tmp[40];
 
-    if (json_is_integer(v))
-        snprintf(tmp, sizeof(tmp), "%" JSON_INTEGER_FORMAT,
-                 json_integer_value(v));
-    else if (!isfinite(json_real_value(v)))
+    if (json_is_integer(v)) {
+        if (o->rc == 0)
+            o->rc = buf_add_int(o->b, (long long)json_integer_value(v));
+        return;
+    }
+    if (!isfinite(json_real_value(v)))
         snprintf(tmp, sizeof(tmp), "null"); /* as JSON.stringify does */
     else
         jsonx_format_double(json_real_value(v), tmp, sizeof(tmp));
