@@ -33,7 +33,7 @@ static void free_turn(uv_handle_t *h)
     llm_result_release(&t->res);
     creds_value_release(&t->cred);
     creds_plan_release(&t->plan);
-    auth_store_release(&t->store);
+    store_cache_put(t->env.stores, t->store);
     route_release(&t->route);
     strlist_release(&t->refs);
     session_release(&t->sess);
@@ -191,7 +191,7 @@ static void refresh_then_call(struct turn *t)
     struct oc_err err;
 
     t->refreshed = true;
-    if (fsx_lock_acquire(&t->refresh_lock, t->store.path, NULL, &err) != 0) {
+    if (fsx_lock_acquire(&t->refresh_lock, t->store->path, NULL, &err) != 0) {
         refresh_failed(t, oc_err_msg(&err));
         return;
     }
@@ -219,8 +219,8 @@ static void next_cred(struct turn *t)
     creds_value_release(&t->cred);
     t->refreshed = false;
     for (; t->cand_i < t->plan.n; t->cand_i++) {
-        if (creds_resolve(&t->store, t->env.cfg, &t->plan.v[t->cand_i],
-                          &t->cred, &err) != 0) {
+        if (creds_resolve(t->store, t->env.cfg, &t->plan.v[t->cand_i], &t->cred,
+                          &err) != 0) {
             snprintf(t->last_error, sizeof(t->last_error), "%s",
                      oc_err_msg(&err));
             turn_note_failure(t, t->last_error, "auth");
@@ -248,16 +248,17 @@ static bool plan_model(struct turn *t)
     struct auth_query q;
     struct oc_err err;
 
-    auth_store_release(&t->store);
+    store_cache_put(t->env.stores, t->store);
     creds_plan_release(&t->plan);
-    if (auth_store_load(&t->store, t->agent_dir, t->env.paths, &err)) {
+    t->store = store_cache_get(t->env.stores, t->agent_dir, t->env.paths, &err);
+    if (!t->store) {
         snprintf(t->last_error, sizeof(t->last_error), "%s", oc_err_msg(&err));
         turn_note_failure(t, t->last_error, "auth");
         return false;
     }
     q = (struct auth_query){t->env.cfg, t->route.provider, t->route.model,
                             clock_wall_ms()};
-    creds_plan(&t->store, &q, t->pinned, &t->plan);
+    creds_plan(t->store, &q, t->pinned, &t->plan);
     if (t->plan.n)
         return true;
     if (t->plan.all_in_cooldown)
@@ -302,7 +303,7 @@ static void succeed(struct turn *t)
     struct creds_owner own = {t->agent_dir, t->env.paths, t->env.cfg};
 
     if (c->kind == CAND_PROFILE)
-        creds_mark_success(&own, &t->store, t->route.provider, c->name);
+        creds_mark_success(&own, t->store, t->route.provider, c->name);
     t->out.ok = true;
     t->out.message = t->res.message;
     snprintf(t->out.stop_reason, sizeof(t->out.stop_reason), "%s",

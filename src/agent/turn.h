@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "auth/store_cache.h"
 #include "base/err.h"
 #include "config/paths.h"
 #include "provider/http.h"
@@ -75,6 +76,7 @@ struct turn_env {
                                      until the turn is done) */
     const struct oc_paths *paths; /* borrowed */
     struct http_client *hc;
+    struct store_cache *stores; /* shared by concurrent turns, or NULL */
 };
 
 /*

@@ -34,7 +34,7 @@ struct turn {
     size_t ref_i;
     struct route route;
     bool route_ok;
-    struct auth_store store;
+    const struct auth_store *store; /* from env.stores; NULL between models */
     struct cred_plan plan;
     size_t cand_i;
     struct cred_value cred;

@@ -186,7 +186,7 @@ static int run_turn(struct run *r, struct agent_ctx *a, const char *message,
                               .thinking = cli_opt(r->ctx, "thinking"),
                               .message = message,
                               .timeout_ms = timeout_ms};
-    struct turn_env env = {a->cfg.root, cli_paths(r->ctx), NULL};
+    struct turn_env env = {a->cfg.root, cli_paths(r->ctx), NULL, NULL};
     struct oc_err err;
     char cwd[4096];
 

@@ -87,7 +87,7 @@ static void on_sigint(uv_signal_t *h, int signo)
 static void run_turn(struct chat *c, const char *text)
 {
     struct llm_sink sink = {on_text, NULL, NULL, c};
-    struct turn_env env = {c->a->cfg.root, cli_paths(c->ctx), c->hc};
+    struct turn_env env = {c->a->cfg.root, cli_paths(c->ctx), c->hc, NULL};
     struct turn_request rq = {.agent_id = c->a->id,
                               .session_key = c->key,
                               .model = cli_opt(c->ctx, "model"),

@@ -36,6 +36,7 @@ void gw_turn_env(struct gw *g, struct turn_env *env)
     env->cfg = g->cfg.root;
     env->paths = g->paths;
     env->hc = gw_http_client(g);
+    env->stores = g->stores;
 }
 
 void gw_new_id(struct gw *g, const char *prefix, char *out, size_t outsz)
@@ -292,6 +293,7 @@ static void cleanup(struct gw *g)
     stop_now(g);
     uv_run(g->loop, UV_RUN_DEFAULT);
     gw_limiter_free(g->lim);
+    store_cache_free(g->stores);
     gw_settings_release(&g->set);
     config_release(&g->cfg);
     if (g->lock_fd >= 0) {
@@ -311,6 +313,7 @@ int gateway_run(const struct gw_options *o)
     g.opt = o;
     g.paths = o->paths;
     g.lock_fd = -1;
+    g.stores = store_cache_new();
     g.started_ms = clock_mono_ms();
     g.cfg = *o->cfg;
     config_init(o->cfg);

@@ -36,7 +36,8 @@ struct gw {
     struct gw_settings set;
     struct gw_limiter *lim;
     struct hs_server *srv;
-    struct http_client *hc; /* created on the first model call */
+    struct http_client *hc;     /* created on the first model call */
+    struct store_cache *stores; /* auth stores shared by running turns */
     int port;
     int lock_fd;
     int64_t started_ms;

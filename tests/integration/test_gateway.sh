@@ -282,6 +282,24 @@ paste_key anthropic:b "$KEY_B"
 gw_curl "$GW_URL/v1/chat/completions" -d '{"messages":[{"role":"user","content":"hi"}]}'
 assert_eq "200 $KEY_B" "$HTTP $(fu_req 2 'r["headers"]["x-api-key"]')" "key B after the store changed, no restart"
 
+# --- the same while another request holds the store (requests running at
+# the same time share one parse of it; an edit still reaches the next one)
+fu_start '{"steps":[{"canned":"anthropic_text","text":"'"$(printf 'drip %.0s' $(seq 40))"'","drip_ms":25},'"$text_step"']}'
+curl -s -N -H "Authorization: Bearer $GW_TOKEN" "$GW_URL/v1/chat/completions" \
+    -d '{"stream":true,"messages":[{"role":"user","content":"hi"}]}' >"$T_ROOT/held.out" &
+HELD=$!
+for _ in $(seq 100); do [ "$(fu_count)" = 1 ] && break; sleep 0.02; done
+gw_curl "$GW_URL/v1/chat/completions" -d '{"messages":[{"role":"user","content":"hi"}]}'
+assert_eq "200 $KEY_B" "$HTTP $(fu_req 2 'r["headers"]["x-api-key"]')" "a request while another holds the store"
+"$OC" models auth order set --provider anthropic anthropic:a >/dev/null
+gw_curl "$GW_URL/v1/chat/completions" -d '{"messages":[{"role":"user","content":"hi"}]}'
+assert_eq "200 $KEY_A" "$HTTP $(fu_req 3 'r["headers"]["x-api-key"]')" "the order edit is used while the store is held"
+kill -0 "$HELD" 2>/dev/null
+assert_eq 0 "$?" "the first request was still running"
+wait "$HELD"
+assert_contains "$T_ROOT/held.out" '"finish_reason":"stop"'
+"$OC" models auth order set --provider anthropic anthropic:b >/dev/null
+
 # --- SIGTERM mid-stream: the stream finishes, then the gateway exits ---------
 fu_start '{"steps":[{"canned":"anthropic_text","text":"'"$(printf 'drip %.0s' $(seq 40))"'","drip_ms":25}]}'
 curl -s -N -H "Authorization: Bearer $GW_TOKEN" "$GW_URL/v1/chat/completions" \

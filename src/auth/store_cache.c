@@ -1,0 +1,118 @@
+/*
+ * A shared, reference-counted parse per agent store (see store_cache.h).
+ * Tested in tests/unit/test_store_cache.c.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/store_cache.h"
+#include "base/xalloc.h"
+#include "base/banned.h"
+
+struct store_entry {
+    struct auth_store s; /* first: a store pointer is its entry */
+    int refs;
+    bool current; /* the one later gets may share */
+    struct store_entry *next;
+};
+
+struct store_cache {
+    struct store_entry *head; /* every entry is held (refs > 0) */
+};
+
+struct store_cache *store_cache_new(void)
+{
+    return xcalloc(1, sizeof(struct store_cache));
+}
+
+static void entry_free(struct store_entry *e)
+{
+    auth_store_release(&e->s);
+    free(e);
+}
+
+void store_cache_free(struct store_cache *cache)
+{
+    struct store_entry *e, *next;
+
+    if (!cache)
+        return;
+    for (e = cache->head; e; e = next) {
+        next = e->next;
+        entry_free(e);
+    }
+    free(cache);
+}
+
+static struct store_entry *find_current(struct store_cache *cache,
+                                        const char *agent_dir)
+{
+    struct store_entry *e;
+
+    for (e = cache->head; e; e = e->next)
+        if (e->current && strcmp(e->s.dir, agent_dir) == 0)
+            return e;
+    return NULL;
+}
+
+const struct auth_store *store_cache_get(struct store_cache *cache,
+                                         const char *agent_dir,
+                                         const struct oc_paths *p,
+                                         struct oc_err *err)
+{
+    struct store_entry *e = cache ? find_current(cache, agent_dir) : NULL;
+
+    if (e && e->s.exists && auth_store_current(&e->s)) {
+        e->refs++;
+        return &e->s;
+    }
+    if (e)
+        e->current = false; /* superseded: freed by its last put */
+    e = xcalloc(1, sizeof(*e));
+    auth_store_init(&e->s);
+    if (auth_store_load(&e->s, agent_dir, p, err) != 0) {
+        free(e);
+        return NULL;
+    }
+    e->refs = 1;
+    if (cache) {
+        e->current = true;
+        e->next = cache->head;
+        cache->head = e;
+    }
+    return &e->s;
+}
+
+static void unlink_entry(struct store_cache *cache, struct store_entry *e)
+{
+    struct store_entry **pp;
+
+    for (pp = &cache->head; *pp; pp = &(*pp)->next)
+        if (*pp == e) {
+            *pp = e->next;
+            return;
+        }
+}
+
+void store_cache_put(struct store_cache *cache, const struct auth_store *s)
+{
+    /* s is the first member of its entry, which this module allocated */
+    struct store_entry *e = (struct store_entry *)(void *)(uintptr_t)s;
+
+    if (!s || --e->refs > 0)
+        return;
+    if (cache)
+        unlink_entry(cache, e);
+    entry_free(e);
+}
+
+size_t store_cache_size(const struct store_cache *cache)
+{
+    const struct store_entry *e;
+    size_t n = 0;
+
+    for (e = cache ? cache->head : NULL; e; e = e->next)
+        n++;
+    return n;
+}
