@@ -183,7 +183,7 @@ static void read_last_id(struct session *s)
 
 static int append_line(const char *file, json_t *obj, struct oc_err *err)
 {
-    char *text = json_dumps(obj, JSON_COMPACT);
+    char *text = jsonx_dumps(obj, 0); /* JSON.stringify's bytes */
     char *line = xasprintf("%s\n", text ? text : "{}");
     size_t n = strlen(line);
     int fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);

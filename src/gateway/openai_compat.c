@@ -423,7 +423,7 @@ char *oa_message_text(const json_t *msg)
 json_t *oa_tool_calls(const json_t *msg)
 {
     json_t *out = json_array();
-    const json_t *blk;
+    const json_t *blk, *a;
     size_t i;
 
     json_array_foreach (json_object_get(msg, "content"), i, blk) {
@@ -432,8 +432,8 @@ json_t *oa_tool_calls(const json_t *msg)
 
         if (!type || strcmp(type, "toolCall") != 0)
             continue;
-        args = json_dumps(json_object_get(blk, "arguments"),
-                          JSON_COMPACT | JSON_ENCODE_ANY);
+        a = json_object_get(blk, "arguments");
+        args = a ? jsonx_dumps(a, 0) : NULL; /* JSON.stringify(arguments) */
         json_array_append_new(
             out,
             json_pack("{s:s, s:s, s:{s:s, s:s}}", "id",

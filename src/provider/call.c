@@ -11,6 +11,7 @@
 #include "base/secret.h"
 #include "base/str.h"
 #include "base/xalloc.h"
+#include "json/jsonx.h"
 #include "provider/anthropic.h"
 #include "provider/call.h"
 #include "provider/openai.h"
@@ -381,7 +382,8 @@ static void build(struct llm_call *c)
     for (i = 0; i < c->hdrs.n; i++)
         c->hdr_v[i] = c->hdrs.v[i];
     body = c->ops->body(req);
-    c->body = json_dumps(body, JSON_COMPACT);
+    /* as JSON.stringify writes it (OpenClaw's bytes): 0.7 stays 0.7 */
+    c->body = jsonx_dumps(body, 0);
     c->body_len = c->body ? strlen(c->body) : 0;
     json_decref(body);
 }

@@ -80,7 +80,7 @@ static json_t *user_parts(json_t *content)
 
 static json_t *assistant_msg(json_t *content)
 {
-    json_t *calls = json_array(), *b, *m;
+    json_t *calls = json_array(), *b, *m, *a;
     struct buf text;
     const char *type;
     char *args;
@@ -93,7 +93,8 @@ static json_t *assistant_msg(json_t *content)
             buf_addstr(&text, str_or(b, "text", ""));
         if (!type || strcmp(type, "toolCall") != 0)
             continue;
-        args = json_dumps(json_object_get(b, "arguments"), JSON_COMPACT);
+        a = json_object_get(b, "arguments");
+        args = a ? jsonx_dumps(a, 0) : NULL; /* JSON.stringify(arguments) */
         json_array_append_new(
             calls, json_pack("{s:s, s:s, s:{s:s, s:s}}", "id",
                              str_or(b, "id", ""), "type", "function",

@@ -67,6 +67,15 @@ assert_eq "extended-cache-ttl-2025-04-11,fine-grained-tool-streaming-2025-05-14,
 assert_eq "1" "$(fu_req 1 'r["headers"]["x-extra"]')" "other configured header sent"
 "$OC" config unset models.providers.anthropic.headers >/dev/null
 
+# --- the body is written as OpenClaw's JSON.stringify writes it: compact,
+# numbers in their shortest form (0.7, not 0.69999999999999996) -----------
+fu_start '{"steps":['"$text_stream"']}'
+set_base anthropic
+"$OC" config set 'agents.defaults.models["anthropic/claude-opus-4-5"].params.temperature' 0.7 >/dev/null
+expect 0 "$OC" agent -m $'tab\there \x01'
+assert_eq "True True True" "$(fu_req 1 '" ".join(str(x) for x in (r["raw_body"].startswith("{\"model\":\"claude-opus-4-5\",\"max_tokens\":"), "\"temperature\":0.7" in r["raw_body"], "\"text\":\"tab\\there \\u0001\"" in r["raw_body"]))')" "raw body bytes"
+"$OC" config unset 'agents.defaults.models["anthropic/claude-opus-4-5"].params.temperature' >/dev/null
+
 # --- setup-token: Bearer, claude-code betas, identity block, no ttl -------
 fu_start '{"steps":['"$text_stream"']}'
 set_base anthropic

@@ -426,6 +426,11 @@ static void test_tool_calls(void **state)
          "{'name':'now','arguments':'{}'}}]"},
         {"{'content':[{'type':'text','text':'x'}]}", NULL},
         {"{}", NULL},
+        /* arguments as JSON.stringify writes them (0.7, not 0.6999...) */
+        {"{'content':[{'type':'toolCall','id':'c3','name':'t',"
+         "'arguments':{'x':0.7,'n':[1.5e300,-0.0]}}]}",
+         "[{'id':'c3','type':'function','function':{'name':'t',"
+         "'arguments':'{\\'x\\':0.7,\\'n\\':[1.5e+300,0]}'}}]"},
     };
     size_t i;
 
