@@ -479,7 +479,7 @@ static int open_session(struct turn *t, const struct turn_request *rq,
 static json_t *new_messages(const struct turn_request *rq)
 {
     if (rq->input)
-        return json_deep_copy(rq->input);
+        return json_incref(rq->input); /* shared, never changed */
     return json_pack("[{s:s, s:[{s:s, s:s}], s:I}]", "role", "user", "content",
                      "type", "text", "text", rq->message ? rq->message : "",
                      "timestamp", (json_int_t)clock_wall_ms());
@@ -520,7 +520,7 @@ static int prepare(struct turn *t, const struct turn_request *rq,
     route_candidates(t->env.cfg, t->agent_id, first, &t->refs);
     free(first);
     if (t->ephemeral)
-        t->history = rq->history ? json_deep_copy(rq->history) : json_array();
+        t->history = rq->history ? json_copy(rq->history) : json_array();
     else
         t->history = session_history(&t->sess, 200);
     return add_input(t, rq, err);

@@ -40,6 +40,8 @@ struct turn_request {
     bool ephemeral;     /* no session: the conversation is history + input
                            and nothing is written */
     json_t *history;    /* ephemeral only: the earlier messages, or NULL */
+    /* tools, input and history are referenced, not copied: neither the
+     * caller nor the turn changes them after turn_start */
 };
 
 struct turn_outcome {
