@@ -3,6 +3,7 @@
  * no allocation (see jscan.h for what it refuses and why).
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "base/str.h"
@@ -71,6 +72,41 @@ static int scan_escape(struct scan *s)
     return strchr("\"\\/bfnrt", c) && c ? 0 : -1;
 }
 
+#define ONES  0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Does any byte of x equal b? */
+static uint64_t has_byte(uint64_t x, unsigned char b)
+{
+    uint64_t y = x ^ (ONES * b);
+
+    return (y - ONES) & ~y & HIGHS;
+}
+
+/* How many bytes from p are plain string bytes (printable ASCII other
+ * than '"' and '\\'), looked at 8 at a time: a string is scanned without
+ * the byte loop up to its closing quote or first escape. Each test below
+ * flags its lowest matching byte exactly (a borrow can only flag bytes
+ * above a true match), so the lowest flag is the first special byte. */
+static size_t plain_run(const unsigned char *p, const unsigned char *end)
+{
+    const unsigned char *q = p;
+    uint64_t x, m;
+
+    while (end - q >= 8) {
+        x = (uint64_t)q[0] | (uint64_t)q[1] << 8 | (uint64_t)q[2] << 16 |
+            (uint64_t)q[3] << 24 | (uint64_t)q[4] << 32 | (uint64_t)q[5] << 40 |
+            (uint64_t)q[6] << 48 | (uint64_t)q[7] << 56;
+        /* a byte < 0x20 or >= 0x80, a quote or a backslash */
+        m = (((x - ONES * 0x20) | x) & HIGHS) | has_byte(x, '"') |
+            has_byte(x, '\\');
+        if (m)
+            return (size_t)(q - p) + ((size_t)__builtin_ctzll(m) >> 3);
+        q += 8;
+    }
+    return (size_t)(q - p);
+}
+
 /* A string at s->p (its opening quote); *escaped tells whether it holds
  * any escape. */
 static int scan_string(struct scan *s, bool *escaped)
@@ -80,7 +116,12 @@ static int scan_string(struct scan *s, bool *escaped)
     *escaped = false;
     s->p++;
     while (s->p < s->end) {
-        unsigned char c = *s->p;
+        unsigned char c;
+
+        s->p += plain_run(s->p, s->end);
+        if (s->p >= s->end)
+            break;
+        c = *s->p;
 
         if (c == '"') {
             s->p++;

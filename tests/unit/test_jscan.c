@@ -81,6 +81,47 @@ static void test_scan(void **state)
     }
 }
 
+/* A string scanned 8 bytes at a time: each special byte (a control byte,
+ * a quote that ends the string early, an escape, UTF-8, a bad byte) at
+ * every position over three words gives the byte loop's verdict, with
+ * the value's length and jansson's verdict agreeing. */
+static void test_special_byte_at_every_offset(void **state)
+{
+    static const struct {
+        const char *ins;
+        int want;
+    } kinds[] = {
+        {"\x01", -1}, {"\x1f", -1}, {"\\n", 1}, {"\\u00e9", 1}, {"\xc3\xa9", 1},
+        {"\x80", -1}, {"\x7f", 1},  {" ", 1},   {"\"", -1},
+    };
+    char in[64], body[40];
+    struct jscan_member m[1];
+    json_t *doc;
+    size_t k, at, n;
+    int got;
+
+    (void)state;
+    for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+        for (at = 0; at < 24; at++) {
+            memset(body, 'a', 24);
+            body[24] = '\0';
+            body[at] = '\0';
+            n = (size_t)snprintf(in, sizeof(in), "{\"s\":\"%s%s%s\"}", body,
+                                 kinds[k].ins, body + at + 1);
+            got = jscan_object(in, n, m, 1);
+            if (got != kinds[k].want)
+                fail_msg("%s at %zu: got %d", kinds[k].ins, at, got);
+            if (got == 1 && m[0].val_len != n - 6)
+                fail_msg("%s at %zu: value of %zu bytes", kinds[k].ins, at,
+                         m[0].val_len);
+            doc = json_loadb(in, n, 0, NULL);
+            if ((doc != NULL) != (got == 1))
+                fail_msg("%s at %zu: jansson disagrees", kinds[k].ins, at);
+            json_decref(doc);
+        }
+    }
+}
+
 /* {"a":[[...]]} with k arrays: JSCAN_MAX_DEPTH levels in all, counting
  * the object. */
 static int nested(int k)
@@ -185,9 +226,12 @@ static void test_string_cap(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_scan),       cmocka_unit_test(test_too_deep),
-        cmocka_unit_test(test_values),     cmocka_unit_test(test_elements),
+        cmocka_unit_test(test_scan),
+        cmocka_unit_test(test_too_deep),
+        cmocka_unit_test(test_values),
+        cmocka_unit_test(test_elements),
         cmocka_unit_test(test_string_cap),
+        cmocka_unit_test(test_special_byte_at_every_offset),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
