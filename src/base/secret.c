@@ -209,6 +209,10 @@ static bool secret_name_before(const char *s, size_t i)
         "token", "key", "secret", "password", "passwd", "authorization", NULL};
     size_t k, n;
 
+    /* every log line passes here at each space and colon: most bytes
+     * before one cannot end a name */
+    if (i == 0 || !strchr("nytdNYTD", s[i - 1]) || !s[i - 1])
+        return false;
     for (k = 0; names[k]; k++) {
         n = strlen(names[k]);
         if (i >= n && !strncasecmp(s + i - n, names[k], n))
