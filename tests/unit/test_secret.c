@@ -101,6 +101,12 @@ static const struct redact_case redact_cases[] = {
     {"token=short", "token=short"},
     {"anthropic:key: disabled:billing", "anthropic:key: disabled:billing"},
     {"password: hunter2x", "password: hu...2x"},
+    /* names in capitals end in the same bytes */
+    {"ANTHROPIC_API_KEY=AbCdEf123456789", "ANTHROPIC_API_KEY=Ab...89"},
+    {"GATEWAY_TOKEN: Xy12345678", "GATEWAY_TOKEN: Xy...78"},
+    {"PASSWD=Hunter2x", "PASSWD=Hu...2x"},
+    {"SECRET: s3cretValue", "SECRET: s3...ue"},
+    {"AUTHORIZATION=Zz99887766", "AUTHORIZATION=Zz...66"},
     {"gateway be4f84609b144b7a1d1f339c82c8ea0e9c28902a395b844b ok",
      "gateway be4f8460...395b844b ok"},
     {"sha 0123456789abcdef0123456789abcde",
