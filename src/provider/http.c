@@ -1,13 +1,17 @@
 /*
  * libcurl multi on libuv (see http.h): curl tells us which sockets to
- * watch and when to call it back; libuv polls them. Each request has a
- * watchdog timer: first for the response headers, then re-armed on every
- * body chunk for the idle limit.
+ * watch and when to call it back. Its sockets live in a private epoll set
+ * whose descriptor libuv polls: a change of interest is one epoll_ctl,
+ * where a uv_poll per socket costs two (and four more over a connection's
+ * life). Each request has a watchdog timer: first for the response
+ * headers, then re-armed on every body chunk for the idle limit.
  */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #include "base/dlist.h"
 #include "base/str.h"
@@ -23,6 +27,9 @@ struct http_client {
     const struct curl_api *api;
     CURLM *multi;
     uv_timer_t timer;
+    int epfd;              /* curl's sockets */
+    uv_poll_t sockets;     /* epfd, readable when one of them is ready */
+    int handles_open;      /* timer and sockets, until both are closed */
     struct http_req *reqs; /* in flight, a doubly linked list */
     /* finished transfers' handles, reset, for the next ones: creating a
      * handle costs more than the rest of libcurl's request setup */
@@ -44,12 +51,6 @@ struct http_req {
     enum http_outcome forced; /* set by the watchdog or a callback */
     char forced_msg[160];
     char errbuf[CURL_ERROR_SIZE];
-};
-
-struct sock_ctx {
-    uv_poll_t poll;
-    curl_socket_t fd;
-    struct http_client *c;
 };
 
 const char *http_header_get(const struct http_response *r, const char *name)
@@ -165,55 +166,55 @@ static void check_done(struct http_client *c)
 
 /* ---- libuv <-> curl ---------------------------------------------------- */
 
-static void on_poll(uv_poll_t *p, int status, int events)
+/* epfd is readable: hand each ready socket to curl. By descriptor, not
+ * by pointer: curl may close one socket while we go through the batch. */
+static void on_sockets(uv_poll_t *p, int status, int events)
 {
-    struct sock_ctx *sc = p->data;
-    int flags = 0, running;
+    struct http_client *c = p->data;
+    struct epoll_event ev[32];
+    int n, i, flags, running;
 
-    if (status < 0)
-        flags = CURL_CSELECT_ERR;
-    if (events & UV_READABLE)
-        flags |= CURL_CSELECT_IN;
-    if (events & UV_WRITABLE)
-        flags |= CURL_CSELECT_OUT;
-    sc->c->api->multi_socket_action(sc->c->multi, sc->fd, flags, &running);
-    check_done(sc->c);
+    (void)status;
+    (void)events;
+    n = epoll_wait(c->epfd, ev, 32, 0);
+    for (i = 0; i < n && !c->closing; i++) {
+        flags = 0;
+        /* an error or hangup: let curl read or write and find out */
+        if (ev[i].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+            flags |= CURL_CSELECT_IN;
+        if (ev[i].events & (EPOLLOUT | EPOLLHUP | EPOLLERR))
+            flags |= CURL_CSELECT_OUT;
+        c->api->multi_socket_action(c->multi, ev[i].data.fd, flags, &running);
+    }
+    check_done(c);
 }
 
-static void free_sock(uv_handle_t *h)
-{
-    free(h->data);
-}
-
+/* curl's socket callback; socketp is non-NULL once s is in the set (its
+ * type is curl's). */
 static int on_socket(CURL *e, curl_socket_t s, int what, void *userp,
+                     // cppcheck-suppress constParameter
                      void *socketp)
 {
     struct http_client *c = userp;
-    struct sock_ctx *sc = socketp;
-    int events = 0;
+    struct epoll_event ev;
 
     (void)e;
+    memset(&ev, 0, sizeof(ev));
     if (what == CURL_POLL_REMOVE) {
-        if (sc) {
-            /* uv_close stops the poll (one epoll_ctl instead of two) */
-            uv_close((uv_handle_t *)&sc->poll, free_sock);
+        if (socketp) {
+            epoll_ctl(c->epfd, EPOLL_CTL_DEL, s, &ev);
             c->api->multi_assign(c->multi, s, NULL);
         }
         return 0;
     }
-    if (!sc) {
-        sc = xcalloc(1, sizeof(*sc));
-        sc->fd = s;
-        sc->c = c;
-        uv_poll_init_socket(c->loop, &sc->poll, s);
-        sc->poll.data = sc;
-        c->api->multi_assign(c->multi, s, sc);
-    }
-    if (what & CURL_POLL_IN)
-        events |= UV_READABLE;
-    if (what & CURL_POLL_OUT)
-        events |= UV_WRITABLE;
-    uv_poll_start(&sc->poll, events, on_poll);
+    ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0) |
+                ((what & CURL_POLL_OUT) ? EPOLLOUT : 0);
+    ev.data.fd = s;
+    /* a failure leaves the transfer unwatched: its watchdog ends it */
+    if (epoll_ctl(c->epfd, socketp ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, s, &ev) ==
+            0 &&
+        !socketp)
+        c->api->multi_assign(c->multi, s, c);
     return 0;
 }
 
@@ -330,7 +331,13 @@ static size_t on_write(char *p, size_t size, size_t n, void *userp)
 
 static void on_closed_client(uv_handle_t *h)
 {
-    free(h->data);
+    struct http_client *c = h->data;
+
+    if (--c->handles_open > 0)
+        return;
+    if (c->epfd >= 0)
+        close(c->epfd);
+    free(c);
 }
 
 struct http_client *http_client_new(uv_loop_t *loop, struct oc_err *err)
@@ -349,8 +356,22 @@ struct http_client *http_client_new(uv_loop_t *loop, struct oc_err *err)
         oc_err_set(err, OC_EIO, "libcurl could not create a transfer set");
         return NULL;
     }
+    c->epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (c->epfd < 0 || uv_poll_init(loop, &c->sockets, c->epfd) != 0) {
+        oc_err_errno(err, OC_EIO, "cannot create the HTTP client's poll set");
+        if (c->epfd >= 0)
+            close(c->epfd);
+        api->multi_cleanup(c->multi);
+        free(c);
+        return NULL;
+    }
+    c->sockets.data = c;
+    uv_poll_start(&c->sockets, UV_READABLE, on_sockets);
+    /* a transfer keeps the loop alive by its watchdog, not by this */
+    uv_unref((uv_handle_t *)&c->sockets);
     uv_timer_init(loop, &c->timer);
     c->timer.data = c;
+    c->handles_open = 2;
     api->multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
     api->multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
     api->multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_timer_change);
@@ -375,6 +396,7 @@ void http_client_free(struct http_client *c)
     c->api->multi_cleanup(c->multi);
     uv_timer_stop(&c->timer);
     uv_close((uv_handle_t *)&c->timer, on_closed_client);
+    uv_close((uv_handle_t *)&c->sockets, on_closed_client);
 }
 
 static struct curl_slist *header_list(const struct curl_api *api,
