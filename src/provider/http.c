@@ -367,7 +367,8 @@ struct http_client *http_client_new(uv_loop_t *loop, struct oc_err *err)
     }
     c->sockets.data = c;
     uv_poll_start(&c->sockets, UV_READABLE, on_sockets);
-    /* a transfer keeps the loop alive by its watchdog, not by this */
+    /* not this: a transfer keeps the loop alive by its watchdog (and a
+     * caller that pauses one, which stops it, has handles of its own) */
     uv_unref((uv_handle_t *)&c->sockets);
     uv_timer_init(loop, &c->timer);
     c->timer.data = c;
