@@ -153,7 +153,8 @@ static void check_done(struct http_client *c)
     CURLMsg *m;
     int left;
 
-    while ((m = c->api->multi_info_read(c->multi, &left))) {
+    /* a done callback may free the client (closing: the multi is gone) */
+    while (!c->closing && (m = c->api->multi_info_read(c->multi, &left))) {
         if (m->msg != CURLMSG_DONE)
             continue;
         priv = NULL;
