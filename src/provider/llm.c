@@ -55,14 +55,23 @@ json_t *llm_usage_json(const struct model_info *info, const struct llm_usage *u)
         priced ? (double)u->cache_read * info->cost_cache_read / 1e6 : 0;
     double total = llm_cost(info, u);
 
-    return json_pack(
-        "{s:I, s:I, s:I, s:I, s:I, s:{s:f, s:f, s:f, s:f, s:f}}", "input",
-        (json_int_t)u->input, "output", (json_int_t)u->output, "cacheRead",
-        (json_int_t)u->cache_read, "cacheWrite", (json_int_t)u->cache_write,
-        "totalTokens",
-        (json_int_t)u->input + u->output + u->cache_read + u->cache_write,
-        "cost", "input", in, "output", out, "cacheRead", rd, "cacheWrite",
-        total - in - out - rd, "total", total);
+    json_t *o = json_object(), *cost = json_object();
+
+    /* set one by one: json_pack parses its format on every completion */
+    json_object_set_new(o, "input", json_integer(u->input));
+    json_object_set_new(o, "output", json_integer(u->output));
+    json_object_set_new(o, "cacheRead", json_integer(u->cache_read));
+    json_object_set_new(o, "cacheWrite", json_integer(u->cache_write));
+    json_object_set_new(
+        o, "totalTokens",
+        json_integer(u->input + u->output + u->cache_read + u->cache_write));
+    json_object_set_new(cost, "input", json_real(in));
+    json_object_set_new(cost, "output", json_real(out));
+    json_object_set_new(cost, "cacheRead", json_real(rd));
+    json_object_set_new(cost, "cacheWrite", json_real(total - in - out - rd));
+    json_object_set_new(cost, "total", json_real(total));
+    json_object_set_new(o, "cost", cost);
+    return o;
 }
 
 void llm_set_header(struct strlist *out, const char *name, const char *value)

@@ -1003,6 +1003,36 @@ static void test_transcripts(void **state)
     }
 }
 
+/* The usage object as transcripts and --json write it: key order and
+ * numbers as OpenClaw's JSON.stringify gives them. */
+static void test_usage_json_bytes(void **state)
+{
+    struct model_info info = {.has_cost = true,
+                              .cost_input = 1,
+                              .cost_output = 2,
+                              .cost_cache_read = 0.5,
+                              .cost_cache_write = 4,
+                              .cost_cache_write_1h = 8};
+    struct llm_usage u = {1000000, 1000000, 2000000, 1000000, 0, 0};
+    json_t *j = llm_usage_json(&info, &u);
+    char *s = jsonx_dumps(j, 0);
+
+    (void)state;
+    assert_string_equal(
+        s, "{\"input\":1000000,\"output\":1000000,\"cacheRead\":2000000,"
+           "\"cacheWrite\":1000000,\"totalTokens\":5000000,\"cost\":{"
+           "\"input\":1,\"output\":2,\"cacheRead\":1,\"cacheWrite\":4,"
+           "\"total\":8}}");
+    free(s);
+    json_decref(j);
+    j = llm_usage_json(NULL, &u); /* no price known: zero cost */
+    s = jsonx_dumps(json_object_get(j, "cost"), 0);
+    assert_string_equal(s, "{\"input\":0,\"output\":0,\"cacheRead\":0,"
+                           "\"cacheWrite\":0,\"total\":0}");
+    free(s);
+    json_decref(j);
+}
+
 /* The cost of the 1h-cache case, by hand: opus-4-5 at 5/25/0.5/6.25/10. */
 static void test_cost(void **state)
 {
@@ -1045,6 +1075,7 @@ int main(void)
         cmocka_unit_test(test_parse_error),
         cmocka_unit_test(test_transcripts),
         cmocka_unit_test(test_cost),
+        cmocka_unit_test(test_usage_json_bytes),
         cmocka_unit_test(test_every_split),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
