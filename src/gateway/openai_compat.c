@@ -108,13 +108,12 @@ static json_t *image_of(const json_t *part)
 
 static json_t *user_message(const json_t *content, int64_t ts)
 {
-    json_t *blocks = json_array(), *part, *img;
+    json_t *blocks = json_array(), *part, *img, *msg;
     char *text = content_text(content);
     size_t i;
 
     if (*text)
-        json_array_append_new(
-            blocks, json_pack("{s:s, s:s}", "type", "text", "text", text));
+        json_array_append_new(blocks, jsonx_text_block(text));
     free(text);
     json_array_foreach (content, i, part) {
         const char *type = jsonx_get_str(part, "type");
@@ -126,8 +125,11 @@ static json_t *user_message(const json_t *content, int64_t ts)
         json_decref(blocks);
         return NULL;
     }
-    return json_pack("{s:s, s:o, s:I}", "role", "user", "content", blocks,
-                     "timestamp", (json_int_t)ts);
+    msg = json_object();
+    json_object_set_new(msg, "role", json_string_nocheck("user"));
+    json_object_set_new(msg, "content", blocks);
+    json_object_set_new(msg, "timestamp", json_integer((json_int_t)ts));
+    return msg;
 }
 
 /* A tool call's JSON arguments (a string in OpenAI's format) as an
@@ -154,8 +156,7 @@ static json_t *assistant_message(const json_t *m, int64_t ts)
     bool tools = false;
 
     if (*text)
-        json_array_append_new(
-            blocks, json_pack("{s:s, s:s}", "type", "text", "text", text));
+        json_array_append_new(blocks, jsonx_text_block(text));
     free(text);
     json_array_foreach (json_object_get(m, "tool_calls"), i, call) {
         const json_t *fn = json_object_get(call, "function");

@@ -429,6 +429,18 @@ char *jsonx_dumps(const json_t *v, int indent)
     return buf_detach(&b, NULL);
 }
 
+json_t *jsonx_text_block(const char *text)
+{
+    json_t *t = text ? json_string(text) : NULL, *o;
+
+    if (!t)
+        return NULL;
+    o = json_object();
+    json_object_set_new(o, "type", json_string_nocheck("text"));
+    json_object_set_new(o, "text", t);
+    return o;
+}
+
 const char *jsonx_type_name(const json_t *v)
 {
     if (!v)

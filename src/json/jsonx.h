@@ -42,6 +42,12 @@ int jsonx_dump_string(const char *s, size_t len, struct buf *out);
 /* JavaScript Number#toString of d into out (at least 32 bytes). */
 void jsonx_format_double(double d, char *out, size_t outsz);
 
+/* {"type": "text", "text": text}, the text block of the Anthropic and
+ * pi-ai message formats; NULL, as json_pack gives, when text is NULL or
+ * not UTF-8. Built without json_pack, which parses its format each time
+ * (this is on every request's path). */
+json_t *jsonx_text_block(const char *text);
+
 /* "string", "number", "boolean", "object", "array" or "null";
  * "undefined" for NULL (a missing member). */
 const char *jsonx_type_name(const json_t *v);

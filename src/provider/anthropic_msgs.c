@@ -118,8 +118,7 @@ static json_t *user_content(const struct llm_request *r, json_t *content)
         type = jsonx_get_str(b, "type");
         text = jsonx_get_str(b, "text");
         if (type && !strcmp(type, "text") && !blank(text))
-            json_array_append_new(
-                out, json_pack("{s:s, s:s}", "type", "text", "text", text));
+            json_array_append_new(out, jsonx_text_block(text));
         else if (type && !strcmp(type, "image") &&
                  (!r->info || r->info->image_input))
             json_array_append_new(out, image_block(b));
@@ -138,8 +137,7 @@ static json_t *assistant_block(const struct llm_request *r, const json_t *b)
         return NULL;
     if (!strcmp(type, "text")) {
         t = jsonx_get_str(b, "text");
-        return blank(t) ? NULL
-                        : json_pack("{s:s, s:s}", "type", "text", "text", t);
+        return blank(t) ? NULL : jsonx_text_block(t);
     }
     if (!strcmp(type, "thinking")) {
         t = jsonx_get_str(b, "thinking");
@@ -147,8 +145,7 @@ static json_t *assistant_block(const struct llm_request *r, const json_t *b)
         if (sig && *sig)
             return json_pack("{s:s, s:s, s:s}", "type", "thinking", "thinking",
                              t ? t : "", "signature", sig);
-        return blank(t) ? NULL
-                        : json_pack("{s:s, s:s}", "type", "text", "text", t);
+        return blank(t) ? NULL : jsonx_text_block(t);
     }
     if (!strcmp(type, "redactedThinking"))
         return json_pack("{s:s, s:s}", "type", "redacted_thinking", "data",

@@ -156,6 +156,7 @@ static json_t *cache_control(const struct llm_request *r)
 {
     const char *ret = jsonx_get_str(r->params, "cacheRetention");
     const char *ttl = jsonx_get_str(r->params, "cacheControlTtl");
+    json_t *cc;
 
     if (ret && !strcmp(ret, "none"))
         return NULL;
@@ -166,14 +167,16 @@ static json_t *cache_control(const struct llm_request *r)
     else if (ttl && strcmp(ttl, "5m") != 0 && strcmp(ttl, "1h") != 0)
         ttl = NULL;
     /* subscription credentials ignore TTL settings */
-    if (!ttl || oauth(r))
-        return json_pack("{s:s}", "type", "ephemeral");
-    return json_pack("{s:s, s:s}", "type", "ephemeral", "ttl", ttl);
+    cc = json_object();
+    json_object_set_new(cc, "type", json_string_nocheck("ephemeral"));
+    if (ttl && !oauth(r))
+        json_object_set_new(cc, "ttl", json_string_nocheck(ttl));
+    return cc;
 }
 
 static json_t *text_block(const char *text, json_t *cc)
 {
-    json_t *b = json_pack("{s:s, s:s}", "type", "text", "text", text);
+    json_t *b = jsonx_text_block(text);
 
     if (cc)
         json_object_set(b, "cache_control", cc);

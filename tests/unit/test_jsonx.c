@@ -425,6 +425,21 @@ static void test_merge_sharing(void **state)
 }
 
 /* dump -> json5_parse -> dump is the identity on our own output. */
+static void test_text_block(void **state)
+{
+    json_t *b = jsonx_text_block("caf\xc3\xa9 \"q\"");
+    char *s = jsonx_dumps(b, 0);
+
+    (void)state;
+    assert_string_equal(
+        s, "{\"type\":\"text\",\"text\":\"caf\xc3\xa9 \\\"q\\\"\"}");
+    free(s);
+    json_decref(b);
+    /* where json_pack("{s:s, s:s}") fails, so does this */
+    assert_null(jsonx_text_block(NULL));
+    assert_null(jsonx_text_block("bad \xc3("));
+}
+
 static void test_round_trip(void **state)
 {
     static const char *const t[] = {
@@ -469,6 +484,7 @@ int main(void)
         cmocka_unit_test(test_merge),
         cmocka_unit_test(test_merge_sharing),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_text_block),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
