@@ -228,12 +228,17 @@ static json_t *tool_result(const json_t *m)
 
 static void append_message(json_t *out, const char *role, json_t *content)
 {
-    if (json_is_array(content) && !json_array_size(content)) {
+    json_t *m;
+
+    if (!content || (json_is_array(content) && !json_array_size(content))) {
         json_decref(content);
         return;
     }
-    json_array_append_new(
-        out, json_pack("{s:s, s:o}", "role", role, "content", content));
+    /* every request passes here: no json_pack format to parse */
+    m = json_object();
+    json_object_set_new(m, "role", json_string(role));
+    json_object_set_new(m, "content", content);
+    json_array_append_new(out, m);
 }
 
 /* Tool results following one another become one user message. */

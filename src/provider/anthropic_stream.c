@@ -53,9 +53,14 @@ struct anthropic_stream *anthropic_stream_new(const struct llm_request *req,
         s->sink = *sink;
     s->res = res;
     buf_init(&s->value, 0);
-    res->message = json_pack("{s:s, s:[], s:s, s:s, s:s}", "role", "assistant",
-                             "content", "api", "anthropic-messages", "provider",
-                             req->provider, "model", req->model);
+    /* set one by one: json_pack parses its format on every request */
+    res->message = json_object();
+    json_object_set_new(res->message, "role", json_string_nocheck("assistant"));
+    json_object_set_new(res->message, "content", json_array());
+    json_object_set_new(res->message, "api",
+                        json_string_nocheck("anthropic-messages"));
+    json_object_set_new(res->message, "provider", json_string(req->provider));
+    json_object_set_new(res->message, "model", json_string(req->model));
     return s;
 }
 
@@ -149,7 +154,7 @@ static json_t *tool_block(struct anthropic_stream *s, json_t *cb)
 
 static json_t *text_block(void)
 {
-    return json_pack("{s:s, s:s}", "type", "text", "text", "");
+    return jsonx_text_block("");
 }
 
 static json_t *thinking_block(void)
