@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "auth/store_cache.h"
+#include "base/dlist.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
@@ -14,7 +15,7 @@ struct store_entry {
     struct auth_store s; /* first: a store pointer is its entry */
     int refs;
     bool current; /* the one later gets may share */
-    struct store_entry *next;
+    struct store_entry *prev, *next;
 };
 
 struct store_cache {
@@ -78,21 +79,9 @@ const struct auth_store *store_cache_get(struct store_cache *cache,
     e->refs = 1;
     if (cache) {
         e->current = true;
-        e->next = cache->head;
-        cache->head = e;
+        DLIST_PUSH(cache->head, e);
     }
     return &e->s;
-}
-
-static void unlink_entry(struct store_cache *cache, struct store_entry *e)
-{
-    struct store_entry **pp;
-
-    for (pp = &cache->head; *pp; pp = &(*pp)->next)
-        if (*pp == e) {
-            *pp = e->next;
-            return;
-        }
 }
 
 void store_cache_put(struct store_cache *cache, const struct auth_store *s)
@@ -103,7 +92,7 @@ void store_cache_put(struct store_cache *cache, const struct auth_store *s)
     if (!s || --e->refs > 0)
         return;
     if (cache)
-        unlink_entry(cache, e);
+        DLIST_UNLINK(cache->head, e);
     entry_free(e);
 }
 
