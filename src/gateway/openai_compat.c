@@ -12,6 +12,7 @@
 #include "base/xalloc.h"
 #include "gateway/openai_compat.h"
 #include "json/jsonx.h"
+#include "provider/openai.h"
 #include "base/banned.h"
 
 #define OA_MESSAGES_MAX 10000
@@ -424,26 +425,14 @@ char *oa_message_text(const json_t *msg)
 json_t *oa_tool_calls(const json_t *msg)
 {
     json_t *out = json_array();
-    const json_t *blk, *a;
+    const json_t *blk;
     size_t i;
 
     json_array_foreach (json_object_get(msg, "content"), i, blk) {
         const char *type = jsonx_get_str(blk, "type");
-        char *args;
 
-        if (!type || strcmp(type, "toolCall") != 0)
-            continue;
-        a = json_object_get(blk, "arguments");
-        args = a ? jsonx_dumps(a, 0) : NULL; /* JSON.stringify(arguments) */
-        json_array_append_new(
-            out,
-            json_pack("{s:s, s:s, s:{s:s, s:s}}", "id",
-                      jsonx_get_str(blk, "id") ? jsonx_get_str(blk, "id") : "",
-                      "type", "function", "function", "name",
-                      jsonx_get_str(blk, "name") ? jsonx_get_str(blk, "name")
-                                                 : "",
-                      "arguments", args ? args : "{}"));
-        free(args);
+        if (type && !strcmp(type, "toolCall"))
+            json_array_append_new(out, openai_tool_call(blk, ""));
     }
     if (json_array_size(out))
         return out;

@@ -78,12 +78,24 @@ static json_t *user_parts(json_t *content)
     return out;
 }
 
+json_t *openai_tool_call(const json_t *block, const char *name_dflt)
+{
+    const json_t *a = json_object_get(block, "arguments");
+    char *args = a ? jsonx_dumps(a, 0) : NULL;
+    json_t *call = json_pack(
+        "{s:s, s:s, s:{s:s, s:s}}", "id", str_or(block, "id", ""), "type",
+        "function", "function", "name", str_or(block, "name", name_dflt),
+        "arguments", args ? args : "{}");
+
+    free(args);
+    return call;
+}
+
 static json_t *assistant_msg(json_t *content)
 {
-    json_t *calls = json_array(), *b, *m, *a;
+    json_t *calls = json_array(), *b, *m;
     struct buf text;
     const char *type;
-    char *args;
     size_t i;
 
     buf_init(&text, 0);
@@ -93,14 +105,7 @@ static json_t *assistant_msg(json_t *content)
             buf_addstr(&text, str_or(b, "text", ""));
         if (!type || strcmp(type, "toolCall") != 0)
             continue;
-        a = json_object_get(b, "arguments");
-        args = a ? jsonx_dumps(a, 0) : NULL; /* JSON.stringify(arguments) */
-        json_array_append_new(
-            calls, json_pack("{s:s, s:s, s:{s:s, s:s}}", "id",
-                             str_or(b, "id", ""), "type", "function",
-                             "function", "name", str_or(b, "name", "tool"),
-                             "arguments", args ? args : "{}"));
-        free(args);
+        json_array_append_new(calls, openai_tool_call(b, "tool"));
     }
     m = json_pack("{s:s, s:o}", "role", "assistant", "content",
                   text.len ? json_string(text.p) : json_null());

@@ -17,6 +17,12 @@
 #include "base/strlist.h"
 #include "provider/llm.h"
 
+/* A pi-ai toolCall block as an OpenAI tool_calls entry: {id, type
+ * "function", function: {name, arguments}}, the arguments as
+ * JSON.stringify writes them ("{}" when there are none); name_dflt when
+ * the block has no name. Used for requests and by the gateway's answers. */
+json_t *openai_tool_call(const json_t *block, const char *name_dflt);
+
 void openai_headers(const struct llm_request *r, struct strlist *out);
 json_t *openai_body(const struct llm_request *r);
 
