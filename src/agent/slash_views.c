@@ -382,8 +382,7 @@ char *slash_status(struct slash_ctx *c)
              "\U0001F511 %s\n",
              OC_VERSION, cur, auth_mode(c, r.provider));
     if (c->last) {
-        tokens(c->last->input + c->last->cache_read + c->last->cache_write, in,
-               sizeof(in));
+        tokens(llm_usage_prompt(c->last), in, sizeof(in));
         tokens(c->last->output, out, sizeof(out));
         buf_addf(&b,
                  "\U0001F9EE Tokens: %s in / %s out \u00b7 \U0001F4B5 "

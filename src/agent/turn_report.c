@@ -177,15 +177,12 @@ static bool record_usage(json_t *entry, void *arg)
 
     json_object_set_new(entry, "modelProvider", json_string(t->route.provider));
     json_object_set_new(entry, "model", json_string(t->route.model));
-    json_object_set_new(
-        entry, "inputTokens",
-        json_integer(u->input + u->cache_read + u->cache_write));
+    json_object_set_new(entry, "inputTokens",
+                        json_integer(llm_usage_prompt(u)));
     json_object_set_new(entry, "outputTokens", json_integer(u->output));
     json_object_set_new(entry, "cacheRead", json_integer(u->cache_read));
     json_object_set_new(entry, "cacheWrite", json_integer(u->cache_write));
-    json_object_set_new(
-        entry, "totalTokens",
-        json_integer(u->input + u->output + u->cache_read + u->cache_write));
+    json_object_set_new(entry, "totalTokens", json_integer(llm_usage_total(u)));
     if (t->route.has_info)
         json_object_set_new(entry, "contextTokens",
                             json_integer(t->route.info.context_window));

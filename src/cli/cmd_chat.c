@@ -65,7 +65,7 @@ static void on_done(void *arg, const struct turn_outcome *o)
         c->last = o->usage;
         c->has_last = true;
         c->cost += o->usage.cost;
-        c->in += o->usage.input + o->usage.cache_read + o->usage.cache_write;
+        c->in += llm_usage_prompt(&o->usage);
         c->out += o->usage.output;
     } else if (o->cancelled) {
         fprintf(stderr, "(stopped)\n");

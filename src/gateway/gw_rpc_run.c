@@ -122,13 +122,11 @@ static struct gw_run *run_new(struct gw_wsconn *c, enum gw_run_kind kind,
 
 static json_t *usage_json(const struct llm_usage *u)
 {
-    json_int_t total = u->input + u->output + u->cache_read + u->cache_write;
-
     return json_pack("{s:I, s:I, s:I, s:I, s:I, s:f}", "input",
                      (json_int_t)u->input, "output", (json_int_t)u->output,
                      "cacheRead", (json_int_t)u->cache_read, "cacheWrite",
-                     (json_int_t)u->cache_write, "totalTokens", total, "cost",
-                     u->cost);
+                     (json_int_t)u->cache_write, "totalTokens",
+                     (json_int_t)llm_usage_total(u), "cost", u->cost);
 }
 
 /* A chat event: {runId, sessionKey, seq, state, ...more} (more stolen). */

@@ -451,13 +451,11 @@ const char *oa_finish_reason(const char *stop_reason)
 
 json_t *oa_usage(const struct llm_usage *u)
 {
-    int64_t prompt = u->input + u->cache_read + u->cache_write;
-
-    return json_pack(
-        "{s:I, s:I, s:I, s:{s:I}}", "prompt_tokens", (json_int_t)prompt,
-        "completion_tokens", (json_int_t)u->output, "total_tokens",
-        (json_int_t)prompt + (json_int_t)u->output, "prompt_tokens_details",
-        "cached_tokens", (json_int_t)u->cache_read);
+    return json_pack("{s:I, s:I, s:I, s:{s:I}}", "prompt_tokens",
+                     (json_int_t)llm_usage_prompt(u), "completion_tokens",
+                     (json_int_t)u->output, "total_tokens",
+                     (json_int_t)llm_usage_total(u), "prompt_tokens_details",
+                     "cached_tokens", (json_int_t)u->cache_read);
 }
 
 /* {"id":…,"object":"chat.completion","created":…,"model":… */
@@ -491,17 +489,14 @@ static int put_message(struct buf *out, const char *text, const json_t *calls)
 static int put_tail(struct buf *out, const char *stop_reason,
                     const struct llm_usage *u)
 {
-    long long prompt = (long long)u->input + (long long)u->cache_read +
-                       (long long)u->cache_write;
-
     return buf_addstr(out, ",\"finish_reason\":\"") ||
                    buf_addstr(out, oa_finish_reason(stop_reason)) ||
                    buf_addstr(out, "\"}],\"usage\":{\"prompt_tokens\":") ||
-                   buf_add_int(out, prompt) ||
+                   buf_add_int(out, (long long)llm_usage_prompt(u)) ||
                    buf_addstr(out, ",\"completion_tokens\":") ||
                    buf_add_int(out, (long long)u->output) ||
                    buf_addstr(out, ",\"total_tokens\":") ||
-                   buf_add_int(out, prompt + (long long)u->output) ||
+                   buf_add_int(out, (long long)llm_usage_total(u)) ||
                    buf_addstr(out, ",\"prompt_tokens_details\":{"
                                    "\"cached_tokens\":") ||
                    buf_add_int(out, (long long)u->cache_read) ||

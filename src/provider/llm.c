@@ -46,6 +46,16 @@ double llm_cost(const struct model_info *info, const struct llm_usage *u)
            1e6;
 }
 
+int64_t llm_usage_prompt(const struct llm_usage *u)
+{
+    return u->input + u->cache_read + u->cache_write;
+}
+
+int64_t llm_usage_total(const struct llm_usage *u)
+{
+    return llm_usage_prompt(u) + u->output;
+}
+
 json_t *llm_usage_json(const struct model_info *info, const struct llm_usage *u)
 {
     bool priced = info && info->has_cost;
@@ -62,9 +72,7 @@ json_t *llm_usage_json(const struct model_info *info, const struct llm_usage *u)
     json_object_set_new(o, "output", json_integer(u->output));
     json_object_set_new(o, "cacheRead", json_integer(u->cache_read));
     json_object_set_new(o, "cacheWrite", json_integer(u->cache_write));
-    json_object_set_new(
-        o, "totalTokens",
-        json_integer(u->input + u->output + u->cache_read + u->cache_write));
+    json_object_set_new(o, "totalTokens", json_integer(llm_usage_total(u)));
     json_object_set_new(cost, "input", json_real(in));
     json_object_set_new(cost, "output", json_real(out));
     json_object_set_new(cost, "cacheRead", json_real(rd));

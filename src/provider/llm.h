@@ -100,6 +100,11 @@ void llm_result_release(struct llm_result *r);
 
 /* The cost of usage for a model (0 when the catalogue has no prices). */
 double llm_cost(const struct model_info *info, const struct llm_usage *u);
+/* Every input token: uncached, read from and written to the cache
+ * (OpenClaw's inputTokens, OpenAI's prompt_tokens). */
+int64_t llm_usage_prompt(const struct llm_usage *u);
+/* Input of every kind and output (totalTokens, total_tokens). */
+int64_t llm_usage_total(const struct llm_usage *u);
 
 /* pi-ai's usage object for transcripts:
  * {input, output, cacheRead, cacheWrite, totalTokens, cost:{...,total}} */
