@@ -211,7 +211,7 @@ static bool secret_name_before(const char *s, size_t i)
 
     /* every log line passes here at each space and colon: most bytes
      * before one cannot end a name */
-    if (i == 0 || !strchr("nytdNYTD", s[i - 1]) || !s[i - 1])
+    if (i == 0 || !strchr("nytdNYTD", s[i - 1]))
         return false;
     for (k = 0; names[k]; k++) {
         n = strlen(names[k]);

@@ -211,12 +211,12 @@ static int on_socket(CURL *e, curl_socket_t s, int what, void *userp,
     ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0) |
                 ((what & CURL_POLL_OUT) ? EPOLLOUT : 0);
     ev.data.fd = s;
-    if (socketp && epoll_ctl(c->epfd, EPOLL_CTL_MOD, s, &ev) == 0)
-        return 0;
-    /* new, or gone from the set (closed behind curl's back and reused):
-     * add it; a failure leaves the transfer unwatched, and its watchdog
-     * ends it */
-    if (epoll_ctl(c->epfd, EPOLL_CTL_ADD, s, &ev) == 0 && !socketp)
+    /* curl tells us of a socket's removal before it closes it, so one it
+     * watches is in the set. A failure leaves the transfer unwatched: its
+     * watchdog ends it. */
+    if (epoll_ctl(c->epfd, socketp ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, s, &ev) ==
+            0 &&
+        !socketp)
         c->api->multi_assign(c->multi, s, c);
     return 0;
 }
