@@ -212,6 +212,12 @@ expect 1 "$OC" agent -m "mid-stream error"
 assert_contains "$ERR" "anthropic reported an error during the reply: overloaded_error: Overloaded"
 assert_eq "1" "$(fu_count)" "no retry once output reached the user"
 
+# --- an upstream nobody listens on: the failed connect is reported ---------
+DEAD=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$OC" config set models.providers.anthropic.baseUrl "http://127.0.0.1:$DEAD" >/dev/null
+expect 1 "$OC" agent -m "nobody there"
+assert_contains "$ERR" "could not reach anthropic (http://127.0.0.1:$DEAD): Failed to connect to 127.0.0.1 port $DEAD"
+
 # --- no profiles: the environment key ----------------------------------------
 fu_start '{"steps":['"$text_stream"']}'
 set_base anthropic
