@@ -11,6 +11,7 @@
 #include "auth/store.h"
 #include "auth/store_internal.h"
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/fsx.h"
 #include "base/log.h"
 #include "base/path.h"
@@ -200,6 +201,13 @@ bool auth_store_current(const struct auth_store *s)
         return false;
     fsx_sig_of(s->state_path, &now);
     return fsx_sig_same(&now, &s->sig[1]);
+}
+
+bool auth_store_settled(const struct auth_store *s)
+{
+    int64_t now = clock_real_wall_ms();
+
+    return fsx_sig_settled(&s->sig[0], now) && fsx_sig_settled(&s->sig[1], now);
 }
 
 static bool legacy_present(const struct auth_store *s)

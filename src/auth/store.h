@@ -75,6 +75,9 @@ int auth_store_peek(struct auth_store *s, const char *agent_dir,
  * is missed, the one blind spot of stat.
  */
 bool auth_store_current(const struct auth_store *s);
+/* Were both files, as s read them, last changed long enough ago that
+ * auth_store_current cannot miss a later change (fsx_sig_settled)? */
+bool auth_store_settled(const struct auth_store *s);
 
 /*
  * Locked read-modify-write: take <dir>/auth-profiles.json.lock, load,

@@ -7,19 +7,24 @@
 #include <string.h>
 
 #include "auth/store_cache.h"
+#include "base/clock.h"
 #include "base/dlist.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
 struct store_entry {
     struct auth_store s; /* first: a store pointer is its entry */
-    int refs;
-    bool current; /* the one later gets may share */
+    int refs;            /* 0: lingering since idle_ms */
+    bool current;        /* the one later gets may share */
+    int64_t idle_ms;     /* clock_mono_ms() when its last holder put it */
     struct store_entry *prev, *next;
 };
 
 struct store_cache {
-    struct store_entry *head; /* every entry is held (refs > 0) */
+    struct store_entry *head; /* held (refs > 0) or lingering */
+    int64_t linger_ms;        /* 0: released by the last put */
+    void (*idle)(void *ctx);
+    void *idle_ctx;
 };
 
 struct store_cache *store_cache_new(void)
@@ -46,6 +51,20 @@ void store_cache_free(struct store_cache *cache)
     free(cache);
 }
 
+void store_cache_linger(struct store_cache *cache, int64_t ms,
+                        void (*idle)(void *ctx), void *ctx)
+{
+    cache->linger_ms = ms > 0 ? ms : 0;
+    cache->idle = idle;
+    cache->idle_ctx = ctx;
+}
+
+static void entry_drop(struct store_cache *cache, struct store_entry *e)
+{
+    DLIST_UNLINK(cache->head, e);
+    entry_free(e);
+}
+
 static struct store_entry *find_current(struct store_cache *cache,
                                         const char *agent_dir)
 {
@@ -63,25 +82,31 @@ const struct auth_store *store_cache_get(struct store_cache *cache,
                                          struct oc_err *err)
 {
     struct store_entry *e = cache ? find_current(cache, agent_dir) : NULL;
+    struct store_entry *stale = NULL;
 
     if (e && e->s.exists && auth_store_current(&e->s)) {
         e->refs++;
         return &e->s;
     }
-    if (e)
+    if (e && e->refs == 0)
+        stale = e; /* lingering, and changed on disk: dropped below */
+    else if (e)
         e->current = false; /* superseded: freed by its last put */
     e = xcalloc(1, sizeof(*e));
     auth_store_init(&e->s);
     if (auth_store_load(&e->s, agent_dir, p, err) != 0) {
         free(e);
-        return NULL;
+        e = NULL;
+    } else {
+        e->refs = 1;
+        /* a store written a moment ago could change unseen: not shared */
+        e->current = cache && auth_store_settled(&e->s);
+        if (cache)
+            DLIST_PUSH(cache->head, e);
     }
-    e->refs = 1;
-    if (cache) {
-        e->current = true;
-        DLIST_PUSH(cache->head, e);
-    }
-    return &e->s;
+    if (stale)
+        entry_drop(cache, stale);
+    return e ? &e->s : NULL;
 }
 
 void store_cache_put(struct store_cache *cache, const struct auth_store *s)
@@ -91,9 +116,35 @@ void store_cache_put(struct store_cache *cache, const struct auth_store *s)
 
     if (!s || --e->refs > 0)
         return;
-    if (cache)
-        DLIST_UNLINK(cache->head, e);
-    entry_free(e);
+    if (!cache) {
+        entry_free(e);
+        return;
+    }
+    if (!e->current || cache->linger_ms == 0) {
+        entry_drop(cache, e);
+        return;
+    }
+    e->idle_ms = clock_mono_ms();
+    if (cache->idle)
+        cache->idle(cache->idle_ctx);
+}
+
+int64_t store_cache_expire(struct store_cache *cache)
+{
+    struct store_entry *e, *next;
+    int64_t now = clock_mono_ms(), due = -1, left;
+
+    for (e = cache->head; e; e = next) {
+        next = e->next;
+        if (e->refs > 0)
+            continue;
+        left = e->idle_ms + cache->linger_ms - now;
+        if (left <= 0)
+            entry_drop(cache, e);
+        else if (due < 0 || left < due)
+            due = left;
+    }
+    return due;
 }
 
 size_t store_cache_size(const struct store_cache *cache)

@@ -8,16 +8,24 @@
  * the same agent gets the same parse when both files are unchanged on
  * disk (auth_store_current: inode, size and times), and a fresh one when
  * either changed: an edit by the CLI or another process is seen by the
- * next request, as before. When the last holder puts it back, the store
- * is released and its secrets wiped: an idle daemon keeps no credential
- * in memory. A store whose auth-profiles.json does not exist yet is never
- * shared (its load may import legacy files).
+ * next request, as before. A store read within a timestamp tick of its
+ * files' last change is never shared (auth_store_settled): a rewrite in
+ * place in that tick would not show in the times. When the last holder puts it
+ * back, the store is released and its secrets wiped: an idle daemon keeps no
+ * credential in memory. With store_cache_linger, an unchanged store outlives
+ * its last holder by a short grace period instead, so requests that follow one
+ * another (not only those that overlap) share the parse; the owner's timer
+ * calls store_cache_expire to release it once the period is over. A store whose
+ * auth-profiles.json does not exist yet is never shared (its load may import
+ * legacy files).
  *
  * cache may be NULL: every get is then a fresh load and every put frees
  * it (the CLI's single turn).
  */
 #ifndef OC_AUTH_STORE_CACHE_H
 #define OC_AUTH_STORE_CACHE_H
+
+#include <stdint.h>
 
 #include "auth/store.h"
 #include "base/err.h"
@@ -37,7 +45,19 @@ const struct auth_store *store_cache_get(struct store_cache *cache,
                                          struct oc_err *err);
 void store_cache_put(struct store_cache *cache, const struct auth_store *s);
 
-/* How many parsed stores the cache holds now (for tests). */
+/*
+ * Keep a store whose last holder put it back for ms (monotonic clock)
+ * before releasing it, while it is still the current one. idle(ctx) is
+ * called each time a store starts to wait so: the owner then arranges for
+ * store_cache_expire to run (a timer of ms, say).
+ */
+void store_cache_linger(struct store_cache *cache, int64_t ms,
+                        void (*idle)(void *ctx), void *ctx);
+/* Releases (and wipes) the stores whose grace period is over; returns
+ * the ms until the next one is due, or -1 when none waits. */
+int64_t store_cache_expire(struct store_cache *cache);
+
+/* How many parsed stores the cache holds now, held or lingering. */
 size_t store_cache_size(const struct store_cache *cache);
 
 #endif

@@ -93,6 +93,23 @@ bool fsx_sig_same(const struct fsx_sig *a, const struct fsx_sig *b)
             same_time(a->mtime, b->mtime) && same_time(a->ctime, b->ctime));
 }
 
+static int64_t ts_ms(struct timespec t)
+{
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+bool fsx_sig_settled(const struct fsx_sig *s, int64_t now_ms)
+{
+    int64_t last, tick;
+
+    if (!s->exists)
+        return true;
+    last =
+        ts_ms(s->mtime) > ts_ms(s->ctime) ? ts_ms(s->mtime) : ts_ms(s->ctime);
+    tick = s->mtime.tv_nsec == 0 && s->ctime.tv_nsec == 0 ? 2000 : 50;
+    return now_ms - last > tick;
+}
+
 int fsx_read_file(const char *path, size_t max, struct buf *out,
                   struct oc_err *err)
 {

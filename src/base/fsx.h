@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -46,6 +47,15 @@ struct fsx_sig {
 };
 void fsx_sig_of(const char *path, struct fsx_sig *out);
 bool fsx_sig_same(const struct fsx_sig *a, const struct fsx_sig *b);
+/*
+ * Was the file last changed long enough before now_ms (real wall clock)
+ * that a change from now on must show in its times? Within one timestamp
+ * tick of the last change, a rewrite in place to the same size leaves the
+ * signature as it is (git's "racy" files). Ticks are taken as 50 ms, or
+ * 2 s on a file system whose times have no sub-second part. A file that
+ * does not exist is settled.
+ */
+bool fsx_sig_settled(const struct fsx_sig *s, int64_t now_ms);
 
 /*
  * Read a whole regular file into out (an initialised, empty buf). Fails

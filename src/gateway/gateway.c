@@ -176,6 +176,7 @@ static void close_handles(struct gw *g)
     uv_close((uv_handle_t *)&g->sigint, NULL);
     uv_close((uv_handle_t *)&g->sighup, NULL);
     uv_close((uv_handle_t *)&g->drain_timer, NULL);
+    uv_close((uv_handle_t *)&g->store_timer, NULL);
     gw_reload_stop(g);
 }
 
@@ -236,6 +237,29 @@ static void on_sighup(uv_signal_t *h, int signo)
     gw_reload_now(h->data, "SIGHUP");
 }
 
+/* ---- auth stores that outlive their request -------------------------- */
+
+static void on_store_timer(uv_timer_t *t)
+{
+    struct gw *g = t->data;
+    size_t before = store_cache_size(g->stores);
+    int64_t next = store_cache_expire(g->stores);
+
+    if (store_cache_size(g->stores) < before)
+        log_debug("released %zu auth store(s) unused for %d ms; keys wiped",
+                  before - store_cache_size(g->stores), GW_STORE_LINGER_MS);
+    if (next >= 0)
+        uv_timer_start(t, on_store_timer, (uint64_t)next, 0);
+}
+
+static void on_store_idle(void *ctx)
+{
+    struct gw *g = ctx;
+
+    if (g->handles && !uv_is_active((uv_handle_t *)&g->store_timer))
+        uv_timer_start(&g->store_timer, on_store_timer, GW_STORE_LINGER_MS, 0);
+}
+
 static void start_signals(struct gw *g)
 {
     g->handles = true;
@@ -243,6 +267,9 @@ static void start_signals(struct gw *g)
     uv_signal_init(g->loop, &g->sigint);
     uv_signal_init(g->loop, &g->sighup);
     uv_timer_init(g->loop, &g->drain_timer);
+    uv_timer_init(g->loop, &g->store_timer);
+    g->store_timer.data = g;
+    store_cache_linger(g->stores, GW_STORE_LINGER_MS, on_store_idle, g);
     g->sigterm.data = g->sigint.data = g->sighup.data = g;
     g->drain_timer.data = g;
     uv_signal_start(&g->sigterm, on_stop_signal, SIGTERM);

@@ -22,6 +22,9 @@
 #include "provider/http.h"
 
 #define GW_DRAIN_MS 25000 /* SIGTERM: how long streams may finish */
+/* How long an agent's parsed auth store outlives the last request that
+ * used it (so back-to-back requests share one parse); then it is wiped */
+#define GW_STORE_LINGER_MS 1000
 
 struct gw_call;
 struct gw_wsconn;
@@ -38,6 +41,7 @@ struct gw {
     struct hs_server *srv;
     struct http_client *hc;     /* created on the first model call */
     struct store_cache *stores; /* auth stores shared by running turns */
+    uv_timer_t store_timer;     /* releases stores that linger unused */
     int port;
     int lock_fd;
     int64_t started_ms;

@@ -248,7 +248,7 @@ assert_eq 429 "$HTTP" "even the right token waits out the lockout"
 "$OC" config unset gateway.auth.rateLimit >/dev/null
 
 # --- config edits are picked up; gateway.* ones need a restart --------------
-gw_start || exit 1
+gw_start --verbose || exit 1
 gw_curl "$GW_URL/v1/models"
 assert_eq 200 "$HTTP" "API on before the edit"
 "$OC" config set gateway.http.endpoints.chatCompletions.enabled false >/dev/null
@@ -281,6 +281,31 @@ paste_key anthropic:b "$KEY_B"
 "$OC" models auth order set --provider anthropic anthropic:b >/dev/null
 gw_curl "$GW_URL/v1/chat/completions" -d '{"messages":[{"role":"user","content":"hi"}]}'
 assert_eq "200 $KEY_B" "$HTTP $(fu_req 2 'r["headers"]["x-api-key"]')" "key B after the store changed, no restart"
+# an editor's rewrite in place (same inode, same size) is seen as well, at
+# once or however soon after the last change, although the parse of the
+# store outlives each request by a second
+KEY_C=sk-ant-api03-CCCCkeyCCCCkeyCCCCkeyCCCCkeyCCCCkeyC3
+in_place() { # FROM TO: replace one key by another in the store, in place
+    python3 -c "import sys
+p, a, b = sys.argv[1:]
+s = open(p).read()
+assert a in s and len(a) == len(b)
+with open(p, 'r+') as f:
+    f.write(s.replace(a, b))" "$STATE/agents/main/agent/auth-profiles.json" "$1" "$2"
+}
+in_place "$KEY_B" "$KEY_C"
+gw_curl "$GW_URL/v1/chat/completions" -d '{"messages":[{"role":"user","content":"hi"}]}'
+assert_eq "200 $KEY_C" "$HTTP $(fu_req 3 'r["headers"]["x-api-key"]')" "key C after an edit in place"
+in_place "$KEY_C" "$KEY_B"
+gw_curl "$GW_URL/v1/chat/completions" -d '{"messages":[{"role":"user","content":"hi"}]}'
+assert_eq "200 $KEY_B" "$HTTP $(fu_req 4 'r["headers"]["x-api-key"]')" "key B again right after another edit in place"
+# a store changed a moment ago is not kept; one settled is, for a second
+sleep 0.1
+gw_curl "$GW_URL/v1/chat/completions" -d '{"messages":[{"role":"user","content":"hi"}]}'
+assert_eq 200 "$HTTP" "a request on the settled store"
+for _ in $(seq 60); do grep -q "released 1 auth store" "$GW_ERR" && break; sleep 0.05; done
+assert_contains "$GW_ERR" "released 1 auth store(s) unused for 1000 ms; keys wiped"
+if grep -qF -e "$KEY_A" -e "$KEY_B" -e "$KEY_C" "$GW_ERR"; then fail "a key reached the --verbose log"; else pass; fi
 
 # --- the same while another request holds the store (requests running at
 # the same time share one parse of it; an edit still reaches the next one)

@@ -253,6 +253,25 @@ static void test_killed_writer_never_tears(void **state)
     free(path);
 }
 
+static void test_sig_settled_after_one_tick(void **state)
+{
+    /* changed at 1000.000 s (ms resolution times), then at 1000.020 */
+    struct fsx_sig s = {
+        .exists = true, .mtime = {1000, 5000000}, .ctime = {1000, 20000000}};
+    struct fsx_sig coarse = {
+        .exists = true, .mtime = {1000, 0}, .ctime = {1000, 0}};
+    struct fsx_sig none = {.exists = false};
+
+    (void)state;
+    assert_false(fsx_sig_settled(&s, 1000020));
+    assert_false(fsx_sig_settled(&s, 1000070)); /* the later time counts */
+    assert_true(fsx_sig_settled(&s, 1000071));
+    /* whole seconds only: a rewrite within the same second is invisible */
+    assert_false(fsx_sig_settled(&coarse, 1001999));
+    assert_true(fsx_sig_settled(&coarse, 1002001));
+    assert_true(fsx_sig_settled(&none, 0));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -269,6 +288,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fifo_is_not_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_foreign_temp_files_survive, setup,
                                         teardown),
+        cmocka_unit_test(test_sig_settled_after_one_tick),
         cmocka_unit_test_setup_teardown(test_killed_writer_never_tears, setup,
                                         teardown),
     };

@@ -2,15 +2,20 @@
  * The shared store of concurrent turns: one parse while the files are
  * unchanged and somebody holds it, a fresh parse after any rewrite (the
  * holder of the old one keeps it intact), nothing kept once the last
- * holder gives it back, and stores that must not be shared are not.
+ * holder gives it back (or, with a grace period, once it is over), and
+ * stores that must not be shared are not.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "testutil.h"
 #include "auth/store.h"
 #include "auth/store_cache.h"
+#include "base/clock.h"
 #include "base/fsx.h"
 #include "base/xalloc.h"
 
@@ -50,12 +55,38 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Replace the store as the CLI does (temp file + rename: a new inode). */
-static void put_store(struct fx *f, const char *text)
+/* Wait until the file at path is old enough for its store to be shared
+ * (fsx_sig_settled: 50 ms on a file system with sub-second times). */
+static void settle(const char *path)
+{
+    struct fsx_sig sig;
+    int i;
+
+    for (i = 0; i < 300; i++) {
+        fsx_sig_of(path, &sig);
+        if (fsx_sig_settled(&sig, clock_real_wall_ms()))
+            return;
+        clock_sleep_ms(10);
+    }
+    fail_msg("%s did not settle", path);
+}
+
+/* Replace the store as the CLI does (temp file + rename: a new inode),
+ * a while ago: a store written just now is never shared. */
+static void put_store_now(struct fx *f, const char *text)
 {
     char *path = xasprintf("%s/%s", f->h.dir, AUTH_STORE_FILE);
 
     assert_int_equal(fsx_write_atomic(path, text, strlen(text), NULL), 0);
+    free(path);
+}
+
+static void put_store(struct fx *f, const char *text)
+{
+    char *path = xasprintf("%s/%s", f->h.dir, AUTH_STORE_FILE);
+
+    put_store_now(f, text);
+    settle(path);
     free(path);
 }
 
@@ -194,6 +225,139 @@ static void test_agents_do_not_share(void **state)
     free(other);
 }
 
+static void count_idle(void *ctx)
+{
+    (*(int *)ctx)++;
+}
+
+static void test_lingering_store_is_shared_by_the_next_request(void **state)
+{
+    struct fx *f = *state;
+    const struct auth_store *a, *b;
+    int idle = 0;
+
+    store_cache_linger(f->c, 60000, count_idle, &idle);
+    put_store(f, ONE);
+    a = get(f);
+    store_cache_put(f->c, a);
+    assert_int_equal(idle, 1); /* the owner is told to arm its timer */
+    assert_int_equal(store_cache_size(f->c), 1);
+    b = get(f); /* back to back: no second parse */
+    assert_ptr_equal(a, b);
+    store_cache_put(f->c, b);
+    assert_int_equal(idle, 2);
+    /* not due yet: kept, and the time left is reported */
+    assert_in_range(store_cache_expire(f->c), 1, 60000);
+    assert_int_equal(store_cache_size(f->c), 1);
+}
+
+static void test_lingering_store_is_wiped_when_its_time_is_over(void **state)
+{
+    struct fx *f = *state;
+    const struct auth_store *s;
+    int idle = 0;
+
+    store_cache_linger(f->c, 5, count_idle, &idle);
+    put_store(f, ONE);
+    s = get(f);
+    assert_int_equal(store_cache_expire(f->c), -1); /* held: not lingering */
+    store_cache_put(f->c, s);
+    clock_sleep_ms(20);
+    assert_int_equal(store_cache_expire(f->c), -1);
+    assert_int_equal(store_cache_size(f->c), 0);
+}
+
+static void test_lingering_store_rewritten_is_parsed_again(void **state)
+{
+    struct fx *f = *state;
+    const struct auth_store *s;
+    int idle = 0;
+
+    store_cache_linger(f->c, 60000, count_idle, &idle);
+    put_store(f, ONE);
+    store_cache_put(f->c, get(f));
+    put_store(f, TWO); /* the CLI adds a profile between two requests */
+    s = get(f);
+    assert_true(auth_store_has(s, "anthropic:b"));
+    assert_int_equal(store_cache_size(f->c), 1); /* the old parse is gone */
+    store_cache_put(f->c, s);
+    /* a lingering store whose file became unreadable is dropped too */
+    put_store(f, "{\"version\": 1, \"profiles\": {\n");
+    assert_null(
+        store_cache_get(f->c, f->h.dir, &f->h.paths, &(struct oc_err){0}));
+    assert_int_equal(store_cache_size(f->c), 0);
+}
+
+static void test_superseded_store_does_not_linger(void **state)
+{
+    struct fx *f = *state;
+    const struct auth_store *old, *fresh;
+    int idle = 0;
+
+    store_cache_linger(f->c, 60000, count_idle, &idle);
+    put_store(f, ONE);
+    old = get(f);
+    put_store(f, TWO);
+    fresh = get(f);
+    store_cache_put(f->c, old); /* nobody can share it again: freed */
+    assert_int_equal(idle, 0);
+    assert_int_equal(store_cache_size(f->c), 1);
+    store_cache_put(f->c, fresh);
+    assert_int_equal(idle, 1);
+    assert_int_equal(store_cache_size(f->c), 1);
+}
+
+/* A same-size rewrite in place (an editor, another tool) right after the
+ * last write keeps inode, size and perhaps the times: never missed. */
+static void test_same_size_rewrite_in_place_is_seen(void **state)
+{
+    struct fx *f = *state;
+    char *path = xasprintf("%s/%s", f->h.dir, AUTH_STORE_FILE);
+    char *other = xstrdup(ONE);
+    const struct auth_store *a, *b;
+    FILE *fp;
+
+    *strstr(other, "AAAA") = 'Z'; /* same length, another key */
+    put_store_now(f, ONE);
+    a = get(f);
+    fp = fopen(path, "r+");
+    assert_non_null(fp);
+    assert_int_equal(fputs(other, fp) >= 0, 1);
+    assert_int_equal(fclose(fp), 0);
+    b = get(f);
+    assert_string_equal(auth_store_find(b, "anthropic:a")->secret,
+                        "sk-ant-api03-ZAAA");
+    store_cache_put(f->c, a);
+    store_cache_put(f->c, b);
+    free(other);
+    free(path);
+}
+
+static void test_store_changed_a_moment_ago_is_not_shared(void **state)
+{
+    struct fx *f = *state;
+    char *path = xasprintf("%s/%s", f->h.dir, AUTH_STORE_FILE);
+    struct timespec ts[2];
+    const struct auth_store *a, *b;
+    int idle = 0;
+
+    store_cache_linger(f->c, 60000, count_idle, &idle);
+    put_store(f, ONE);
+    /* its times say "just now" for the next 10 s, whatever the load */
+    clock_gettime(CLOCK_REALTIME, &ts[0]);
+    ts[0].tv_sec += 10;
+    ts[1] = ts[0];
+    assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+    a = get(f);
+    b = get(f);
+    assert_ptr_not_equal(a, b);
+    store_cache_put(f->c, a);
+    store_cache_put(f->c, b);
+    assert_int_equal(idle, 0); /* nor kept for the next request */
+    assert_int_equal(store_cache_size(f->c), 0);
+    free(path);
+}
+
 static void test_without_a_cache_each_get_is_its_own(void **state)
 {
     struct fx *f = *state;
@@ -230,6 +394,20 @@ int main(void)
             test_corrupt_store_fails_and_keeps_held_copy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_agents_do_not_share, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            test_lingering_store_is_shared_by_the_next_request, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_lingering_store_is_wiped_when_its_time_is_over, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_lingering_store_rewritten_is_parsed_again, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_superseded_store_does_not_linger,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_same_size_rewrite_in_place_is_seen,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_store_changed_a_moment_ago_is_not_shared, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_without_a_cache_each_get_is_its_own, setup, teardown),
     };
