@@ -12,13 +12,14 @@
 #include "base/xalloc.h"
 #include "json/jsonx.h"
 #include "provider/anthropic.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 static void add(struct cred_plan *p, enum cand_kind kind, const char *name)
 {
     p->v = xreallocarray(p->v, p->n + 1, sizeof(*p->v));
     p->v[p->n].kind = kind;
-    snprintf(p->v[p->n].name, sizeof(p->v[p->n].name), "%s", name);
+    str_copy(p->v[p->n].name, sizeof(p->v[p->n].name), name);
     p->n++;
 }
 
@@ -119,7 +120,7 @@ static int resolve_profile(const struct auth_store *s, const char *id,
                    c->expires <= clock_wall_ms();
     refresh = c->refresh;
     if (refresh)
-        snprintf(out->refresh, sizeof(out->refresh), "%s", refresh);
+        str_copy(out->refresh, sizeof(out->refresh), refresh);
     return 0;
 }
 

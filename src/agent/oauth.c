@@ -11,6 +11,7 @@
 #include "base/secret.h"
 #include "base/xalloc.h"
 #include "json/jsonx.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 struct refresh {
@@ -38,8 +39,8 @@ static int parse(const struct refresh *r, long status, struct oauth_tokens *t)
 
     if (status == 200 && a && *a) {
         jsonx_get_int(doc, "expires_in", &in);
-        snprintf(t->access, sizeof(t->access), "%s", a);
-        snprintf(t->refresh, sizeof(t->refresh), "%s", rf ? rf : "");
+        str_copy(t->access, sizeof(t->access), a);
+        str_copy(t->refresh, sizeof(t->refresh), rf ? rf : "");
         t->expires = clock_wall_ms() + in * 1000 - (int64_t)5 * 60 * 1000;
         ok = 1;
     } else {
@@ -62,7 +63,7 @@ static void on_done(void *arg, const struct http_response *resp,
     if (d->outcome == HTTP_DONE)
         ok = parse(r, resp->status, t);
     else
-        snprintf(t->error, sizeof(t->error), "%s", d->error);
+        str_copy(t->error, sizeof(t->error), d->error);
     r->done(r->arg, ok, t);
     secret_wipe(t, sizeof(*t));
     free(t);

@@ -129,8 +129,8 @@ int route_build(json_t *cfg, const char *agent_id, const char *ref,
     if (modelref_parse(ref, &mr, err))
         return OC_EINVAL;
     modelref_format(&mr, r->ref, sizeof(r->ref));
-    snprintf(r->provider, sizeof(r->provider), "%s", mr.provider);
-    snprintf(r->model, sizeof(r->model), "%s", mr.model);
+    str_copy(r->provider, sizeof(r->provider), mr.provider);
+    str_copy(r->model, sizeof(r->model), mr.model);
     r->api = catalogue_api(cfg, r->provider);
     r->base_url = catalogue_base_url(cfg, r->provider);
     r->has_info = catalogue_lookup(cfg, r->provider, r->model, &r->info) == 0;

@@ -174,8 +174,7 @@ static void read_last_id(struct session *s)
         if (jsonx_get_str(j, "id") && strlen(jsonx_get_str(j, "id")) < 16 &&
             strcmp(jsonx_get_str(j, "type") ? jsonx_get_str(j, "type") : "",
                    "session") != 0)
-            snprintf(s->last_id, sizeof(s->last_id), "%s",
-                     jsonx_get_str(j, "id"));
+            str_copy(s->last_id, sizeof(s->last_id), jsonx_get_str(j, "id"));
         json_decref(j);
     }
     buf_release(&b);
@@ -324,7 +323,7 @@ int session_append_event(struct session *s, const char *type, json_t *fields,
         json_object_update(e, fields);
     rc = append_line(s->file, e, err);
     if (!rc)
-        snprintf(s->last_id, sizeof(s->last_id), "%s", hex);
+        str_copy(s->last_id, sizeof(s->last_id), hex);
     json_decref(e);
     free(ts);
     return rc;

@@ -44,8 +44,8 @@ void slash_split_profile(const char *ref, char *model, size_t msz,
     at = strchr(slash ? slash : ref, '@');
     if (at && version_suffix(at + 1))
         at = strchr(at + 1, '@');
-    snprintf(model, msz, "%.*s", (int)(at ? at - ref : (long)strlen(ref)), ref);
-    snprintf(profile, psz, "%s", at ? at + 1 : "");
+    str_copyn(model, msz, ref, (at ? at - ref : (long)strlen(ref)));
+    str_copy(profile, psz, at ? at + 1 : "");
 }
 
 /* ---- labels -------------------------------------------------------------- */
@@ -317,7 +317,7 @@ enum slash_result slash_handle(struct slash_ctx *c, const char *text,
     n = strcspn(p + 1, " \t\r\n:");
     if (n == 0 || n >= sizeof(name))
         return SLASH_NOT_COMMAND;
-    snprintf(name, sizeof(name), "%.*s", (int)n, p + 1);
+    str_copyn(name, sizeof(name), p + 1, n);
     p += 1 + n;
     if (*p == ':')
         p++;

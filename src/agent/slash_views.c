@@ -266,7 +266,7 @@ static void parse_page_args(const char *args, struct page_args *pa)
         else if (!str_parse_int64(tok, 1, 100000, &v))
             pa->page = v;
         else
-            snprintf(pa->provider, sizeof(pa->provider), "%s", tok);
+            str_copy(pa->provider, sizeof(pa->provider), tok);
     }
     free(copy);
 }

@@ -18,6 +18,7 @@
 #include "config/config.h"
 #include "json/jsonx.h"
 #include "provider/modelref.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 static void next_model(struct turn *t);
@@ -57,9 +58,9 @@ static void finish(struct turn *t)
         return;
     t->finished = true;
     uv_timer_stop(&t->deadline);
-    snprintf(t->out.session_id, sizeof(t->out.session_id), "%s",
+    str_copy(t->out.session_id, sizeof(t->out.session_id),
              t->sess.id ? t->sess.id : "");
-    snprintf(t->out.session_key, sizeof(t->out.session_key), "%s",
+    str_copy(t->out.session_key, sizeof(t->out.session_key),
              t->sess.key ? t->sess.key : "");
     t->done(t->arg, &t->out);
     uv_close((uv_handle_t *)&t->deadline, free_turn);
@@ -221,13 +222,12 @@ static void next_cred(struct turn *t)
     for (; t->cand_i < t->plan.n; t->cand_i++) {
         if (creds_resolve(t->store, t->env.cfg, &t->plan.v[t->cand_i], &t->cred,
                           &err) != 0) {
-            snprintf(t->last_error, sizeof(t->last_error), "%s",
-                     oc_err_msg(&err));
+            str_copy(t->last_error, sizeof(t->last_error), oc_err_msg(&err));
             turn_note_failure(t, t->last_error, "auth");
             creds_value_release(&t->cred);
             continue;
         }
-        snprintf(t->out.profile, sizeof(t->out.profile), "%s",
+        str_copy(t->out.profile, sizeof(t->out.profile),
                  t->plan.v[t->cand_i].name);
         if (t->cred.expired && t->cred.refresh[0])
             refresh_then_call(t);
@@ -252,7 +252,7 @@ static bool plan_model(struct turn *t)
     creds_plan_release(&t->plan);
     t->store = store_cache_get(t->env.stores, t->agent_dir, t->env.paths, &err);
     if (!t->store) {
-        snprintf(t->last_error, sizeof(t->last_error), "%s", oc_err_msg(&err));
+        str_copy(t->last_error, sizeof(t->last_error), oc_err_msg(&err));
         turn_note_failure(t, t->last_error, "auth");
         return false;
     }
@@ -276,8 +276,7 @@ static void next_model(struct turn *t)
         route_release(&t->route);
         if (route_build(t->env.cfg, t->agent_id, t->refs.v[t->ref_i], &t->route,
                         &err) != 0) {
-            snprintf(t->last_error, sizeof(t->last_error), "%s",
-                     oc_err_msg(&err));
+            str_copy(t->last_error, sizeof(t->last_error), oc_err_msg(&err));
             turn_note_failure(t, t->last_error, "format");
             t->models_failed++;
             continue;
@@ -306,12 +305,11 @@ static void succeed(struct turn *t)
         creds_mark_success(&own, t->store, t->route.provider, c->name);
     t->out.ok = true;
     t->out.message = t->res.message;
-    snprintf(t->out.stop_reason, sizeof(t->out.stop_reason), "%s",
+    str_copy(t->out.stop_reason, sizeof(t->out.stop_reason),
              t->res.stop_reason);
     t->out.usage = t->res.usage;
-    snprintf(t->out.ref, sizeof(t->out.ref), "%s", t->route.ref);
-    snprintf(t->out.request_id, sizeof(t->out.request_id), "%s",
-             t->res.request_id);
+    str_copy(t->out.ref, sizeof(t->out.ref), t->route.ref);
+    str_copy(t->out.request_id, sizeof(t->out.request_id), t->res.request_id);
     turn_save_reply(t);
     finish(t);
 }

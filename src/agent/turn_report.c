@@ -13,6 +13,7 @@
 #include "base/log.h"
 #include "base/path.h"
 #include "json/jsonx.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 void turn_note_failure(struct turn *t, const char *what, const char *reason)
@@ -24,13 +25,13 @@ void turn_note_failure(struct turn *t, const char *what, const char *reason)
 
 void turn_set_failure(struct turn *t, const char *kind)
 {
-    snprintf(t->out.failure, sizeof(t->out.failure), "%s", kind);
+    str_copy(t->out.failure, sizeof(t->out.failure), kind);
 }
 
 static void set_error(struct turn *t, const char *text)
 {
-    snprintf(t->last_error, sizeof(t->last_error), "%s", text);
-    snprintf(t->out.error, sizeof(t->out.error), "%s", text);
+    str_copy(t->last_error, sizeof(t->last_error), text);
+    str_copy(t->out.error, sizeof(t->out.error), text);
 }
 
 static const char *hint(enum auth_reason r)
@@ -160,7 +161,7 @@ void turn_final_error(struct turn *t)
         return;
     }
     if (t->models_failed <= 1 && t->last_error[0]) {
-        snprintf(t->out.error, sizeof(t->out.error), "%s", t->last_error);
+        str_copy(t->out.error, sizeof(t->out.error), t->last_error);
         return;
     }
     snprintf(t->out.error, sizeof(t->out.error), "All models failed (%d): %s",

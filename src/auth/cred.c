@@ -92,7 +92,7 @@ void auth_provider_normalize(const char *in, char *out, size_t outsz)
     out[i] = '\0';
     for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
         if (!strcmp(out, aliases[i][0]))
-            snprintf(out, outsz, "%s", aliases[i][1]);
+            str_copy(out, outsz, aliases[i][1]);
 }
 
 /* A SecretRef: an object with string "source" and "id". */
@@ -208,7 +208,7 @@ const char *auth_cred_env_name(const struct auth_cred *c, char *buf,
     src = jsonx_get_str(c->ref, "source");
     if (!src || strcmp(src, "env") != 0)
         return NULL;
-    snprintf(buf, bufsz, "%s", jsonx_get_str(c->ref, "id"));
+    str_copy(buf, bufsz, jsonx_get_str(c->ref, "id"));
     return buf;
 }
 

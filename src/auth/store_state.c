@@ -176,10 +176,8 @@ bool auth_store_stats(const struct auth_store *s, const char *id,
         auth_reason_parse(jsonx_get_str(o, "cooldownReason"));
     out->disabled_reason =
         auth_reason_parse(jsonx_get_str(o, "disabledReason"));
-    snprintf(out->cooldown_model, sizeof(out->cooldown_model), "%s",
-             jsonx_get_str(o, "cooldownModel")
-                 ? jsonx_get_str(o, "cooldownModel")
-                 : "");
+    str_copy(out->cooldown_model, sizeof(out->cooldown_model),
+             jsonx_get_str(o, "cooldownModel"));
     counts = json_object_get(o, "failureCounts");
     json_object_foreach (counts, key, v)
         if (auth_reason_parse(key) != REASON_NONE)

@@ -24,6 +24,7 @@
 #include "base/log.h"
 #include "base/path.h"
 #include "base/xalloc.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 const struct fsx_lock_opts fsx_lock_defaults = {
@@ -233,8 +234,8 @@ static int held_add(const char *lockpath, const struct stat *st,
         held[i].owner = getpid();
         held[i].refs = 1;
         held[i].st = *st;
-        snprintf(held[i].payload, sizeof(held[i].payload), "%s", payload);
-        snprintf(held[i].path, sizeof(held[i].path), "%s", lockpath);
+        str_copy(held[i].payload, sizeof(held[i].payload), payload);
+        str_copy(held[i].path, sizeof(held[i].path), lockpath);
         held[i].cleanup_slot = cleanup_add(lockpath, payload);
         return i;
     }

@@ -144,3 +144,19 @@ int str_hex_value(int c)
         return c - 'A' + 10;
     return -1;
 }
+
+void str_copyn(char *dst, size_t size, const char *src, size_t n)
+{
+    if (size == 0)
+        return;
+    if (n >= size)
+        n = size - 1;
+    if (n)
+        memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+void str_copy(char *dst, size_t size, const char *src)
+{
+    str_copyn(dst, size, src, src ? strlen(src) : 0);
+}

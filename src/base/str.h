@@ -37,6 +37,12 @@ size_t str_utf8_seq(const char *p, size_t avail);
 size_t str_utf8_decode(const char *p, size_t avail, uint32_t *cp);
 /* Is p[0..n) valid UTF-8 (str_utf8_seq's rules; NUL bytes allowed)? */
 bool str_utf8_valid(const char *p, size_t n);
+/* Copy src (NULL: "") into dst[0..size), cut to size - 1 bytes and
+ * NUL-terminated as snprintf(dst, size, "%s", src) would, at the cost of
+ * a memcpy. */
+void str_copy(char *dst, size_t size, const char *src);
+/* The same for src[0..n) (no NUL needed within). */
+void str_copyn(char *dst, size_t size, const char *src, size_t n);
 /* The value of hex digit c (either case), or -1. */
 int str_hex_value(int c);
 

@@ -17,6 +17,7 @@
 #include "cli/lineedit.h"
 #include "cli/prompt.h"
 #include "json/jsonx.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 static volatile sig_atomic_t interrupted;
@@ -210,7 +211,7 @@ int gwc_chat(struct cli_ctx *ctx)
         snprintf(r.key, sizeof(r.key), "agent:%s:%s", agent,
                  sess ? sess : "main");
     else
-        snprintf(r.key, sizeof(r.key), "%s", sess ? sess : "main");
+        str_copy(r.key, sizeof(r.key), sess ? sess : "main");
     if (prompt_interactive())
         printf("openclaw chat via %s (session %s). /help for commands, "
                "Ctrl-D to leave.\n",

@@ -21,6 +21,7 @@
 #include "cli/help.h"
 #include "cli/term.h"
 #include "config/paths.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 struct globals {
@@ -86,7 +87,7 @@ static void shorten_homes(const char *line, char *out, size_t cap)
     const char *tilde;
 
     if (n <= 1) {
-        snprintf(out, cap, "%s", line);
+        str_copy(out, cap, line);
         return;
     }
     tilde = report_paths->home_overridden ? "$OPENCLAW_HOME" : "~";

@@ -18,6 +18,7 @@
 #include "config/env.h"
 #include "gateway/service.h"
 #include "json/jsonx.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 #define START_HINT                                                             \
@@ -238,14 +239,14 @@ static void do_probe(struct cli_ctx *ctx, struct probe *p)
         gwc_release(&c);
         return;
     }
-    snprintf(p->url, sizeof(p->url), "%s", c.url);
+    str_copy(p->url, sizeof(p->url), c.url);
     if (gwc_open(&c, p->error, sizeof(p->error)) == 0 &&
         (res =
              gwc_call(&c, "health", NULL, false, p->error, sizeof(p->error)))) {
         p->ok = jsonx_get_bool(res, "ok", false);
         if (!p->ok)
             gwc_error_text(res, p->error, sizeof(p->error));
-        snprintf(p->version, sizeof(p->version), "%s",
+        str_copy(p->version, sizeof(p->version),
                  jsonx_get_str(json_object_get(res, "payload"), "version")
                      ? jsonx_get_str(json_object_get(res, "payload"), "version")
                      : "");
@@ -449,7 +450,7 @@ static void gather(struct cli_ctx *ctx, struct status *s)
     config_release(&cfg);
     s->svc_ok = service_describe(cli_paths(ctx), &s->svc, &err) == 0;
     if (!s->svc_ok)
-        snprintf(s->svc_error, sizeof(s->svc_error), "%s", oc_err_msg(&err));
+        str_copy(s->svc_error, sizeof(s->svc_error), oc_err_msg(&err));
     if (!cli_flag(ctx, "no-probe"))
         do_probe(ctx, &s->probe);
 }

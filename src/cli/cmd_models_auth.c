@@ -359,8 +359,7 @@ static int order_set_fn(struct auth_store *s, void *arg, struct oc_err *err)
         o->bad = o->ids.v[i];
         if (!c)
             return oc_err_set(err, OC_ENOENT, "not found");
-        snprintf(o->bad_provider, sizeof(o->bad_provider), "%s",
-                 c->provider_norm);
+        str_copy(o->bad_provider, sizeof(o->bad_provider), c->provider_norm);
         if (strcmp(c->provider_norm, o->provider) != 0)
             return oc_err_set(err, OC_EINVAL, "wrong provider");
     }

@@ -16,6 +16,7 @@
 #include "json/jsonx.h"
 #include "provider/catalogue.h"
 #include "provider/modelref.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 struct row {
@@ -63,7 +64,7 @@ static struct row *add_row(struct list_ctx *l, const char *raw)
     }
     row = &l->rows[l->n++];
     memset(row, 0, sizeof(*row));
-    snprintf(row->ref, sizeof(row->ref), "%s", ref);
+    str_copy(row->ref, sizeof(row->ref), ref);
     row->known =
         catalogue_lookup(l->a->cfg.root, r.provider, r.model, &row->info) == 0;
     return row;

@@ -269,7 +269,7 @@ int onboard_cred_from_flags(struct onboard *o)
     if (o->auth == OB_SETUP_TOKEN && cli_opt(o->ctx, "token"))
         o->auth = OB_TOKEN;
 
-    snprintf(o->provider, sizeof(o->provider), "%s",
+    str_copy(o->provider, sizeof(o->provider),
              o->auth == OB_OPENROUTER ? "openrouter" : "anthropic");
     if (o->auth == OB_API_KEY)
         rc = key_from_flags(o, "anthropic-api-key", "ANTHROPIC_API_KEY");

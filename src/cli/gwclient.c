@@ -92,7 +92,7 @@ int gwc_init(struct gwc *c, struct cli_ctx *ctx)
         return cli_usage_error(ctx, "--url needs --token or --password (config "
                                     "and environment credentials are not used "
                                     "with an explicit URL)");
-    snprintf(c->url, sizeof(c->url), "%s", url);
+    str_copy(c->url, sizeof(c->url), url);
     c->token = cli_opt(ctx, "token") ? xstrdup(cli_opt(ctx, "token")) : NULL;
     c->password =
         cli_opt(ctx, "password") ? xstrdup(cli_opt(ctx, "password")) : NULL;
@@ -137,7 +137,7 @@ static int recv_frame(struct gwc *c, json_t **frame, long timeout_ms, char *msg,
     else if (rc == WSC_EINTR)
         snprintf(msg, msgsz, "interrupted");
     else if (rc)
-        snprintf(msg, msgsz, "%s", oc_err_msg(&err));
+        str_copy(msg, msgsz, oc_err_msg(&err));
     if (rc)
         return rc;
     *frame = json_loadb(text, n, 0, NULL);
@@ -181,7 +181,7 @@ int gwc_send(struct gwc *c, const char *method, json_t *params, char *msg,
     rc = wsc_send_text(c->ws, text, strlen(text), &err);
     free(text);
     if (rc)
-        snprintf(msg, msgsz, "%s", oc_err_msg(&err));
+        str_copy(msg, msgsz, oc_err_msg(&err));
     return rc;
 }
 
@@ -220,7 +220,7 @@ json_t *gwc_call(struct gwc *c, const char *method, json_t *params,
 
     if (gwc_send(c, method, params, msg, msgsz) != 0)
         return NULL;
-    snprintf(id, sizeof(id), "%s", c->last_id);
+    str_copy(id, sizeof(id), c->last_id);
     res = wait_res(c, id, msg, msgsz);
     status = jsonx_get_str(json_object_get(res, "payload"), "status");
     if (res && expect_final && status && strcmp(status, "accepted") == 0) {
@@ -289,7 +289,7 @@ int gwc_open(struct gwc *c, char *msg, size_t msgsz)
 
     c->ws = wsc_connect(c->url, c->timeout_ms, &err);
     if (!c->ws) {
-        snprintf(msg, msgsz, "%s", oc_err_msg(&err));
+        str_copy(msg, msgsz, oc_err_msg(&err));
         return -1;
     }
     if (expect_challenge(c, msg, msgsz) != 0)

@@ -164,7 +164,7 @@ static int ask_credential(struct onboard *o)
         !(o->auth == OB_API_KEY && !cli_opt(o->ctx, "anthropic-api-key")) &&
         !(o->auth == OB_OPENROUTER && !cli_opt(o->ctx, "openrouter-api-key")))
         return onboard_cred_from_flags(o);
-    snprintf(o->provider, sizeof(o->provider), "%s",
+    str_copy(o->provider, sizeof(o->provider),
              o->auth == OB_OPENROUTER ? "openrouter" : "anthropic");
     o->type = o->auth == OB_TOKEN || o->auth == OB_SETUP_TOKEN ? AUTH_TOKEN
                                                                : AUTH_API_KEY;

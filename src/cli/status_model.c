@@ -12,6 +12,7 @@
 #include "config/env.h"
 #include "json/jsonx.h"
 #include "provider/modelref.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 static void add_provider(struct strlist *l, const char *p)
@@ -124,7 +125,7 @@ static void fill_models(struct status_model *m, struct agent_ctx *a)
 
     m->default_raw = modelref_default(a->cfg.root, a->id);
     if (modelref_resolve(a->cfg.root, m->default_raw, &r, &m->alias, NULL))
-        snprintf(m->resolved, sizeof(m->resolved), "%s", m->default_raw);
+        str_copy(m->resolved, sizeof(m->resolved), m->default_raw);
     else
         modelref_format(&r, m->resolved, sizeof(m->resolved));
     modelref_fallbacks(a->cfg.root, a->id, &m->fallbacks);
@@ -144,7 +145,7 @@ static void fill_providers(struct status_model *m, struct agent_ctx *a)
     m->nprovs = all.n;
     for (i = 0; i < all.n; i++) {
         struct prov_status *p = &m->provs[i];
-        snprintf(p->provider, sizeof(p->provider), "%s", all.v[i]);
+        str_copy(p->provider, sizeof(p->provider), all.v[i]);
         p->in_use = strlist_has(&in_use, all.v[i]);
         fill_provider(m, a->cfg.root, p);
         code = p->in_use ? status_provider_check(m, p) : 0;

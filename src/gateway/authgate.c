@@ -9,6 +9,7 @@
 #include "base/b64.h"
 #include "base/xalloc.h"
 #include "gateway/authgate.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 struct slot {
@@ -72,7 +73,7 @@ static struct slot *claim(struct gw_limiter *l, const char *addr)
             old = &l->slots[i];
     }
     memset(old, 0, sizeof(*old));
-    snprintf(old->addr, sizeof(old->addr), "%s", addr);
+    str_copy(old->addr, sizeof(old->addr), addr);
     return old;
 }
 

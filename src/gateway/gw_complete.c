@@ -33,6 +33,7 @@
 #include "gateway/gw_internal.h"
 #include "gateway/openai_compat.h"
 #include "json/jsonx.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 #define SESSION_KEY_MAX 200
@@ -396,7 +397,7 @@ static void start_turn(struct gw_call *c, const char *agent, const char *key)
         struct turn_outcome o;
 
         memset(&o, 0, sizeof(o));
-        snprintf(o.error, sizeof(o.error), "%s", oc_err_msg(&err));
+        str_copy(o.error, sizeof(o.error), oc_err_msg(&err));
         snprintf(o.failure, sizeof(o.failure), "format");
         on_done(c, &o);
     }

@@ -19,6 +19,7 @@
 #include "json/jsonx.h"
 #include "provider/catalogue.h"
 #include "provider/modelref.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 #define HISTORY_DEFAULT  200
@@ -117,8 +118,8 @@ void gw_rpc_resolve_key(struct gw *g, const char *key, char *agent, size_t asz,
     char *a = gw_rpc_agent_of(g, key);
     char *k = session_key(a, key && *key ? key : "main");
 
-    snprintf(agent, asz, "%s", a);
-    snprintf(full, fsz, "%s", k);
+    str_copy(agent, asz, a);
+    str_copy(full, fsz, k);
     free(a);
     free(k);
 }

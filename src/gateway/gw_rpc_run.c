@@ -29,6 +29,7 @@
 #include "base/xalloc.h"
 #include "gateway/gw_ws_internal.h"
 #include "json/jsonx.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 #define WAIT_DEFAULT_MS 30000
@@ -107,7 +108,7 @@ static struct gw_run *run_new(struct gw_wsconn *c, enum gw_run_kind kind,
     r->g = g;
     r->kind = kind;
     r->owner = c;
-    snprintf(r->run_id, sizeof(r->run_id), "%s", run_id);
+    str_copy(r->run_id, sizeof(r->run_id), run_id);
     gw_rpc_resolve_key(g, key, r->agent, sizeof(r->agent), r->key,
                        sizeof(r->key));
     r->accepted_at = clock_wall_ms();
@@ -307,7 +308,7 @@ static void finish(struct gw_run *r, const struct turn_outcome *o)
     r->turn = NULL;
     r->state = GW_RUN_DONE;
     r->ended_at = clock_wall_ms();
-    snprintf(r->status, sizeof(r->status), "%s",
+    str_copy(r->status, sizeof(r->status),
              o->ok          ? "ok"
              : o->cancelled ? "aborted"
                             : "error");
@@ -340,8 +341,8 @@ static void fail_now(struct gw_run *r, const char *msg, const char *failure)
     struct turn_outcome o;
 
     memset(&o, 0, sizeof(o));
-    snprintf(o.error, sizeof(o.error), "%s", msg);
-    snprintf(o.failure, sizeof(o.failure), "%s", failure);
+    str_copy(o.error, sizeof(o.error), msg);
+    str_copy(o.failure, sizeof(o.failure), failure);
     o.cancelled = strcmp(failure, "cancelled") == 0;
     finish(r, &o);
 }
@@ -671,7 +672,7 @@ void gw_rpc_agent(struct gw_wsconn *c, const char *id, json_t *params)
         return;
     r = run_new(c, GW_RUN_AGENT, run_id, key);
     free(key);
-    snprintf(r->req_id, sizeof(r->req_id), "%s", id);
+    str_copy(r->req_id, sizeof(r->req_id), id);
     r->message = xstrdup(msg);
     r->thinking = thinking ? xstrdup(thinking) : NULL;
     r->session_id = sid ? xstrdup(sid) : NULL;
@@ -723,8 +724,8 @@ void gw_rpc_agent_wait(struct gw_wsconn *c, const char *id, json_t *params)
     w = xcalloc(1, sizeof(*w));
     w->g = c->g;
     w->conn = c;
-    snprintf(w->req_id, sizeof(w->req_id), "%s", id);
-    snprintf(w->run_id, sizeof(w->run_id), "%s", run_id);
+    str_copy(w->req_id, sizeof(w->req_id), id);
+    str_copy(w->run_id, sizeof(w->run_id), run_id);
     uv_timer_init(c->g->loop, &w->timer);
     w->timer.data = w;
     uv_timer_start(&w->timer, on_wait_timeout, (uint64_t)ms, 0);

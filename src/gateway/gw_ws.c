@@ -20,6 +20,7 @@
 #include "base/xalloc.h"
 #include "gateway/gw_ws_internal.h"
 #include "json/jsonx.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 #define HOUSEKEEPING_MS 1000
@@ -395,7 +396,7 @@ static struct gw_wsconn *conn_new(struct gw *g, struct hs_req *r)
     gw_new_id(g, "conn-", c->id, sizeof(c->id));
     if (secret_random_hex(16, c->nonce, sizeof(c->nonce)) != 0)
         gw_new_id(g, "", c->nonce, sizeof(c->nonce));
-    snprintf(c->peer, sizeof(c->peer), "%s", hs_peer(r));
+    str_copy(c->peer, sizeof(c->peer), hs_peer(r));
     c->loopback = hs_peer_loopback(r);
     c->opened_ms = clock_mono_ms();
     c->ws = ws_new(false, &wc, &cb, c);
@@ -411,7 +412,7 @@ static void refuse(struct hs_req *r, int status, const char *why,
     struct hs_header h[2] = {{NULL, NULL}, {NULL, NULL}};
 
     if (colon && (size_t)(colon - header) < sizeof(name)) {
-        snprintf(name, sizeof(name), "%.*s", (int)(colon - header), header);
+        str_copyn(name, sizeof(name), header, (colon - header));
         h[0].name = name;
         h[0].value = colon + 1 + strspn(colon + 1, " ");
     }

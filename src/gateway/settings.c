@@ -99,7 +99,7 @@ static void add_host(struct gw_settings *s, const char *h, bool optional)
 {
     if (s->nhosts >= GW_HOSTS_MAX)
         return;
-    snprintf(s->hosts[s->nhosts], sizeof(s->hosts[0]), "%s", h);
+    str_copy(s->hosts[s->nhosts], sizeof(s->hosts[0]), h);
     s->hosts_optional[s->nhosts++] = optional;
 }
 
@@ -181,7 +181,7 @@ static int resolve_bind(json_t *root, const struct gw_flags *f,
                           "invalid bind '%s' (loopback, lan, custom, tailnet "
                           "or auto)",
                           b);
-    snprintf(s->bind, sizeof(s->bind), "%s", b);
+    str_copy(s->bind, sizeof(s->bind), b);
     return bind_hosts(root, s, err);
 }
 

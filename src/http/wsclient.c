@@ -23,6 +23,7 @@
 #include "base/xalloc.h"
 #include "http/ws.h"
 #include "http/wsclient.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 #define HEAD_MAX      16384 /* the server's 101 response head */
@@ -461,7 +462,7 @@ static void on_close(void *arg, uint16_t code, const char *reason)
     struct wsc *c = arg;
 
     c->close_code = code;
-    snprintf(c->close_reason, sizeof(c->close_reason), "%s", reason);
+    str_copy(c->close_reason, sizeof(c->close_reason), reason);
 }
 
 static int on_write(void *arg, const void *p, size_t n)

@@ -17,6 +17,7 @@
 #include "json/jsonx.h"
 #include "provider/anthropic.h"
 #include "provider/anthropic_internal.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 enum kind { K_IGNORED = 0, K_TEXT, K_THINKING, K_REDACTED, K_TOOL };
@@ -336,9 +337,9 @@ static int on_error_event(struct anthropic_stream *s, json_t *ev)
     const char *t = jsonx_get_str(e, "type"), *m = jsonx_get_str(e, "message");
 
     s->res->status = LLM_STREAM_ERROR;
-    snprintf(s->res->error_type, sizeof(s->res->error_type), "%s",
+    str_copy(s->res->error_type, sizeof(s->res->error_type),
              t ? t : "api_error");
-    snprintf(s->res->error_message, sizeof(s->res->error_message), "%s",
+    str_copy(s->res->error_message, sizeof(s->res->error_message),
              m ? m : "error event in the stream");
     return 1;
 }
@@ -364,7 +365,7 @@ static int dispatch(struct anthropic_stream *s, const char *type, json_t *ev)
         d = json_object_get(ev, "delta");
         stop = jsonx_get_str(d, "stop_reason");
         if (stop)
-            snprintf(s->raw_stop, sizeof(s->raw_stop), "%s", stop);
+            str_copy(s->raw_stop, sizeof(s->raw_stop), stop);
         read_usage(s, json_object_get(ev, "usage"));
     } else if (!strcmp(type, "message_stop")) {
         s->stopped = true;
@@ -472,7 +473,7 @@ static int fast_message_delta(struct anthropic_stream *s,
     if (fast_usage(s, jscan_get(top, n, "usage")) != 0)
         return -1;
     if (stop && stop->kind == JSCAN_STRING)
-        snprintf(s->raw_stop, sizeof(s->raw_stop), "%s", s->value.p);
+        str_copy(s->raw_stop, sizeof(s->raw_stop), s->value.p);
     return 0;
 }
 
@@ -612,7 +613,7 @@ void anthropic_stream_end(struct anthropic_stream *s)
     if (r->status == LLM_TRUNCATED)
         snprintf(r->error_message, sizeof(r->error_message),
                  "the response stream ended before it was complete");
-    snprintf(r->stop_reason, sizeof(r->stop_reason), "%s",
+    str_copy(r->stop_reason, sizeof(r->stop_reason),
              r->status == LLM_OK ? normal_stop(s->raw_stop) : "error");
     r->usage.cost = llm_cost(s->req->info, &r->usage);
     json_object_set_new(r->message, "usage",
@@ -631,14 +632,14 @@ void anthropic_parse_error(const char *body, size_t n, struct llm_result *res)
     const char *rid = jsonx_get_str(doc, "request_id");
 
     if (t)
-        snprintf(res->error_type, sizeof(res->error_type), "%s", t);
+        str_copy(res->error_type, sizeof(res->error_type), t);
     if (m)
-        snprintf(res->error_message, sizeof(res->error_message), "%s", m);
+        str_copy(res->error_message, sizeof(res->error_message), m);
     else if (n)
-        snprintf(res->error_message, sizeof(res->error_message), "%.*s",
-                 (int)(n < 300 ? n : 300), body);
+        str_copyn(res->error_message, sizeof(res->error_message), body,
+                  (n < 300 ? n : 300));
     if (rid && !res->request_id[0])
-        snprintf(res->request_id, sizeof(res->request_id), "%s", rid);
+        str_copy(res->request_id, sizeof(res->request_id), rid);
     json_decref(doc);
 }
 

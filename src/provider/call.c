@@ -201,7 +201,7 @@ static void read_headers(struct llm_result *res, const struct http_response *r)
     if ((v = http_header_get(r, "request-id")) ||
         (v = http_header_get(r, "x-request-id")) ||
         (v = http_header_get(r, "x-generation-id")))
-        snprintf(res->request_id, sizeof(res->request_id), "%s", v);
+        str_copy(res->request_id, sizeof(res->request_id), v);
     if ((v = http_header_get(r, "retry-after-ms"))) {
         ms = strtod(v, &end);
         if (end != v && ms >= 0)
@@ -326,11 +326,11 @@ static void on_done(void *arg, const struct http_response *resp,
     } else {
         r->status = LLM_TRANSPORT;
         r->transport_timeout = d->outcome == HTTP_ETIMEOUT;
-        snprintf(r->error_type, sizeof(r->error_type), "%s",
+        str_copy(r->error_type, sizeof(r->error_type),
                  d->outcome == HTTP_ETIMEOUT   ? "timeout"
                  : d->outcome == HTTP_ECONNECT ? "connection_error"
                                                : "network_error");
-        snprintf(r->error_message, sizeof(r->error_message), "%s", d->error);
+        str_copy(r->error_message, sizeof(r->error_message), d->error);
     }
     sse_release(&c->sse);
     after_attempt(c);
@@ -358,7 +358,7 @@ static void attempt(struct llm_call *c)
     if (!c->http) {
         sse_release(&c->sse);
         c->res->status = LLM_TRANSPORT;
-        snprintf(c->res->error_message, sizeof(c->res->error_message), "%s",
+        str_copy(c->res->error_message, sizeof(c->res->error_message),
                  oc_err_msg(&err));
         /* done always runs from the loop, never inside llm_call_start */
         uv_timer_start(&c->timer, on_fail_timer, 0, 0);

@@ -134,9 +134,9 @@ static void finish(struct http_req *r, CURLcode code)
     c->api->multi_remove_handle(c->multi, r->easy);
     d.outcome = r->forced ? r->forced : outcome_of(code);
     if (r->forced)
-        snprintf(d.error, sizeof(d.error), "%s", r->forced_msg);
+        str_copy(d.error, sizeof(d.error), r->forced_msg);
     else if (code != CURLE_OK)
-        snprintf(d.error, sizeof(d.error), "%s",
+        str_copy(d.error, sizeof(d.error),
                  r->errbuf[0] ? r->errbuf : c->api->easy_strerror(code));
     DLIST_UNLINK(c->reqs, r);
     if (r->h.on_done)

@@ -34,13 +34,12 @@ int modelref_parse(const char *raw, struct model_ref *out, struct oc_err *err)
         return oc_err_set(err, OC_EINVAL, "model ref is too long");
     if (slash) {
         char prov[MODELREF_PROVIDER_MAX];
-        snprintf(prov, sizeof(prov), "%.*s", (int)pl, p);
+        str_copyn(prov, sizeof(prov), p, pl);
         auth_provider_normalize(prov, out->provider, sizeof(out->provider));
-        snprintf(out->model, sizeof(out->model), "%.*s", (int)(n - pl - 1),
-                 slash + 1);
+        str_copyn(out->model, sizeof(out->model), slash + 1, (n - pl - 1));
     } else {
         snprintf(out->provider, sizeof(out->provider), "anthropic");
-        snprintf(out->model, sizeof(out->model), "%.*s", (int)n, p);
+        str_copyn(out->model, sizeof(out->model), p, n);
     }
     return 0;
 }
@@ -105,7 +104,7 @@ int modelref_resolve(json_t *root, const char *raw, struct model_ref *out,
     rc = modelref_parse(target ? target : raw, out, err);
     if (!rc && !strcmp(out->provider, "anthropic") &&
         shorthand(out->model, model, sizeof(model)))
-        snprintf(out->model, sizeof(out->model), "%s", model);
+        str_copy(out->model, sizeof(out->model), model);
     return rc;
 }
 

@@ -14,6 +14,7 @@
 #include "json/jscan.h"
 #include "json/jsonx.h"
 #include "provider/openai.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 struct call {
@@ -133,7 +134,7 @@ static void choice_delta(struct openai_stream *s, json_t *choice)
         emit(s, true, v);
     tool_deltas(s, json_object_get(d, "tool_calls"));
     if ((v = jsonx_get_str(choice, "finish_reason")))
-        snprintf(s->finish, sizeof(s->finish), "%s", v);
+        str_copy(s->finish, sizeof(s->finish), v);
 }
 
 /* A token count: non-negative and capped, 0 when absent. */
@@ -172,9 +173,9 @@ static int chunk_error(struct openai_stream *s, json_t *err)
         snprintf(s->res->error_type, sizeof(s->res->error_type), "%lld",
                  (long long)json_integer_value(code));
     else
-        snprintf(s->res->error_type, sizeof(s->res->error_type), "%s",
+        str_copy(s->res->error_type, sizeof(s->res->error_type),
                  json_is_string(code) ? json_string_value(code) : "error");
-    snprintf(s->res->error_message, sizeof(s->res->error_message), "%s",
+    str_copy(s->res->error_message, sizeof(s->res->error_message),
              m ? m : "error in the response stream");
     return 1;
 }
@@ -240,7 +241,7 @@ static int fast_chunk(struct openai_stream *s, const char *data, size_t n)
     buf_reset(&s->value);
     if (finish && finish->kind == JSCAN_STRING &&
         jscan_string(finish, &s->value) == 0)
-        snprintf(s->finish, sizeof(s->finish), "%s", s->value.p);
+        str_copy(s->finish, sizeof(s->finish), s->value.p);
     return 0;
 }
 
@@ -334,7 +335,7 @@ void openai_stream_end(struct openai_stream *s)
         snprintf(r->error_message, sizeof(r->error_message),
                  "the response stream ended before it was complete");
     }
-    snprintf(r->stop_reason, sizeof(r->stop_reason), "%s",
+    str_copy(r->stop_reason, sizeof(r->stop_reason),
              r->status == LLM_OK ? normal_stop(s->finish) : "error");
     r->usage.cost = llm_cost(s->req->info, &r->usage);
     json_object_set_new(r->message, "usage",
@@ -353,13 +354,13 @@ void openai_parse_error(const char *body, size_t n, struct llm_result *res)
         snprintf(res->error_type, sizeof(res->error_type), "%lld",
                  (long long)json_integer_value(code));
     else if (jsonx_get_str(e, "type"))
-        snprintf(res->error_type, sizeof(res->error_type), "%s",
+        str_copy(res->error_type, sizeof(res->error_type),
                  jsonx_get_str(e, "type"));
     if (m)
-        snprintf(res->error_message, sizeof(res->error_message), "%s", m);
+        str_copy(res->error_message, sizeof(res->error_message), m);
     else if (n)
-        snprintf(res->error_message, sizeof(res->error_message), "%.*s",
-                 (int)(n < 300 ? n : 300), body);
+        str_copyn(res->error_message, sizeof(res->error_message), body,
+                  (n < 300 ? n : 300));
     json_decref(doc);
 }
 

@@ -167,12 +167,35 @@ static void test_utf8_decode(void **state)
     }
 }
 
+static void test_copy(void **state)
+{
+    char four[4], one[1] = {'x'};
+
+    (void)state;
+    str_copy(four, sizeof(four), "ab");
+    assert_string_equal(four, "ab");
+    str_copy(four, sizeof(four), "abcdef"); /* cut as snprintf cuts */
+    assert_string_equal(four, "abc");
+    str_copy(four, sizeof(four), NULL);
+    assert_string_equal(four, "");
+    str_copy(one, sizeof(one), "abc");
+    assert_int_equal(one[0], '\0');
+    one[0] = 'y';
+    str_copy(one, 0, "abc"); /* no room at all: untouched */
+    assert_int_equal(one[0], 'y');
+    str_copyn(four, sizeof(four), "xyz/rest", 3);
+    assert_string_equal(four, "xyz");
+    str_copyn(four, sizeof(four), "a\0b", 3); /* bytes, not a C string */
+    assert_memory_equal(four, "a\0b", 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_int), cmocka_unit_test(test_prefix_suffix),
-        cmocka_unit_test(test_trim),      cmocka_unit_test(test_hex_value),
-        cmocka_unit_test(test_utf8),      cmocka_unit_test(test_utf8_decode),
+        cmocka_unit_test(test_parse_int),     cmocka_unit_test(test_copy),
+        cmocka_unit_test(test_prefix_suffix), cmocka_unit_test(test_trim),
+        cmocka_unit_test(test_hex_value),     cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_utf8_decode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
