@@ -226,6 +226,15 @@ static const char *http_date(void)
     return out;
 }
 
+/* "name: value\r\n" (appended piece by piece: no format to parse) */
+static void add_line(struct buf *b, const char *name, const char *value)
+{
+    buf_addstr(b, name);
+    buf_addstr(b, ": ");
+    buf_addstr(b, value);
+    buf_addstr(b, "\r\n");
+}
+
 void hs_write_status(struct hs_req *r, int status, const char *ctype,
                      const struct hs_header *headers, const char *framing,
                      const uv_buf_t *body)
@@ -236,14 +245,18 @@ void hs_write_status(struct hs_req *r, int status, const char *ctype,
     uv_buf_t ub[2];
 
     buf_init(&b, 64u << 10);
-    buf_addf(&b, "HTTP/1.1 %d %s\r\nDate: %s\r\n", status,
-             hs_status_text(status), http_date());
+    buf_addstr(&b, "HTTP/1.1 ");
+    buf_add_int(&b, status);
+    buf_addch(&b, ' ');
+    buf_addstr(&b, hs_status_text(status));
+    buf_addstr(&b, "\r\n");
+    add_line(&b, "Date", http_date());
     if (ctype)
-        buf_addf(&b, "Content-Type: %s\r\n", ctype);
+        add_line(&b, "Content-Type", ctype);
     buf_addstr(&b, framing);
-    buf_addf(&b, "Connection: %s\r\n", keep ? "keep-alive" : "close");
+    add_line(&b, "Connection", keep ? "keep-alive" : "close");
     for (; headers && headers->name; headers++)
-        buf_addf(&b, "%s: %s\r\n", headers->name, headers->value);
+        add_line(&b, headers->name, headers->value);
     buf_addstr(&b, "\r\n");
     if (!keep) {
         r->keep_alive = false;
