@@ -222,7 +222,7 @@ wrk_lua() { # FILE BODY-FILE HEADER...
 wrk_lua "$work/gw.lua" "$work/oai.json" "$auth" "$json"
 wrk_lua "$work/direct.lua" "$work/anthropic.json" "x-api-key: $key" \
     "anthropic-version: 2023-06-01" "$json"
-wrk_args="-t2 -c32 -d10s"
+wrk_args="-t2 -c32 -d5s"
 rps() { # LUA PORT PATH: "RPS ERRORS" (non-2xx + socket errors)
     # shellcheck disable=SC2086
     wrk $wrk_args -s "$1" "http://127.0.0.1:$2$3" >"$work/wrk.out" 2>&1 || true
@@ -312,25 +312,41 @@ gw_rps() { # UPSTREAM-PORT: the gateway's "RPS ERRORS" in $res
 ratio() { # "RPS ERRORS" "RPS ERRORS": the first's RPS over the second's
     awk -v a="${1% *}" -v b="${2% *}" 'BEGIN {printf "%.2fx", b ? a / b : 0}'
 }
+median3() { # A B C (numbers with an "x"): the middle one
+    printf '%s\n' "$@" | sort -n | sed -n 2p
+}
+rounds=3
 compare() { # LABEL UPSTREAM-PORT
     u=$(rps "$work/direct.lua" "$2" /v1/messages)
-    n=$(rps "$work/direct.lua" "$ng_port" /v1/messages)
-    gw_rps "$2"
-    g=$res t=
-    line="gateway vs nginx, $1: gateway ${g% *} req/s (${g#* } errors)"
-    if [ -n "$shm" ]; then
-        state tmpfs
+    # nginx and the gateway take turns, three rounds: on a shared machine
+    # the load drifts, and each round's ratio compares neighbours in time
+    gs='' ns='' ts='' rs='' rts='' errs=0 died=''
+    for _ in $(seq "$rounds"); do
+        n=$(rps "$work/direct.lua" "$ng_port" /v1/messages)
         gw_rps "$2"
-        t=$res
-        state disk
-        line="$line, state dir on tmpfs ${t% *} req/s (${t#* } errors)"
-    fi
-    # nginx again after the gateway runs: on a shared machine the load
-    # drifts, and the ratio is taken against the mean of the two
-    n2=$(rps "$work/direct.lua" "$ng_port" /v1/messages)
-    nm=$(awk -v a="${n% *}" -v b="${n2% *}" -v e="${n#* }" -v f="${n2#* }" \
-        'BEGIN {printf "%.0f %d\n", (a + b) / 2, e + f}')
-    echo "$line; nginx proxy_pass ${n% *} before and ${n2% *} after the gateway runs ($((${n#* } + ${n2#* })) errors); ratio $(ratio "$g" "$nm")${t:+, on tmpfs $(ratio "$t" "$nm")} (against the mean of the two nginx runs); upstream alone ${u% *} req/s (wrk $wrk_args; gateway: non-streamed completion; nginx: the Anthropic request; nginx 1 worker, upstream keepalive; target >= 0.8x)"
+        g=$res
+        ns="$ns${ns:+ / }${n% *}" gs="$gs${gs:+ / }${g% *}"
+        rs="$rs $(ratio "$g" "$n")"
+        errs=$((errs + ${n#* }))
+        case ${g#* } in
+        *[!0-9]*) died=" (the gateway died under wrk)" ;;
+        *) errs=$((errs + ${g#* })) ;;
+        esac
+        if [ -n "$shm" ]; then
+            state tmpfs
+            gw_rps "$2"
+            state disk
+            ts="$ts${ts:+ / }${res% *}"
+            case ${res#* } in
+            *[!0-9]*) died=" (the gateway died under wrk)" ;;
+            *) errs=$((errs + ${res#* })) ;;
+            esac
+            rts="$rts $(ratio "$res" "$n")"
+        fi
+    done
+    # shellcheck disable=SC2086
+    line="gateway vs nginx, $1: gateway $gs req/s${ts:+ (state dir on tmpfs $ts)}; nginx proxy_pass $ns req/s; $errs errors$died; ratio by round$(printf ' %s' $rs)${ts:+, on tmpfs$(printf ' %s' $rts)}: median $(median3 $rs)${ts:+, on tmpfs $(median3 $rts)}"
+    echo "$line; upstream alone ${u% *} req/s (wrk $wrk_args each, nginx then the gateway in each of $rounds rounds; gateway: non-streamed completion; nginx: the Anthropic request; nginx 1 worker, upstream keepalive; target >= 0.8x)"
 }
 compare "fake_upstream" "$fast_port"
 sed -i "s/server 127.0.0.1:$fast_port;/server 127.0.0.1:$static_port;/" "$ng/nginx.conf"

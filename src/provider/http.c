@@ -423,7 +423,10 @@ static void set_options(struct http_req *r, const struct http_request *rq)
     api->easy_setopt(e, CURLOPT_PRIVATE, r);
     api->easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
     api->easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    api->easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    /* no CURLOPT_TCP_KEEPALIVE: the watchdog ends a transfer silent for
+     * idle_timeout_ms (2 min) long before probes would (60 s idle, then 9
+     * probes a minute apart), and curl checks a pooled connection before
+     * it reuses it; the option cost three setsockopt calls a connection */
     api->easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     api->easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
                      rq->connect_timeout_ms ? rq->connect_timeout_ms : 10000L);
