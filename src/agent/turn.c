@@ -377,7 +377,7 @@ static void on_call_done(void *arg, struct llm_result *res)
                      "agents.defaults.timeoutSeconds)",
                      t->timeout_ms / 1000);
         else
-            snprintf(t->out.error, sizeof(t->out.error), "cancelled");
+            str_copy(t->out.error, sizeof(t->out.error), "cancelled");
         finish(t);
         return;
     }
@@ -412,7 +412,7 @@ static void on_kick(uv_timer_t *h)
     uv_timer_start(&t->deadline, on_deadline, (uint64_t)t->timeout_ms, 0);
     if (t->cancelled) {
         t->out.cancelled = true;
-        snprintf(t->out.error, sizeof(t->out.error), "cancelled");
+        str_copy(t->out.error, sizeof(t->out.error), "cancelled");
         finish(t);
         return;
     }
@@ -589,7 +589,7 @@ void turn_cancel(struct turn *t)
         llm_call_cancel(t->call);
     else if (!t->refreshing) {
         t->out.cancelled = true;
-        snprintf(t->out.error, sizeof(t->out.error), "cancelled");
+        str_copy(t->out.error, sizeof(t->out.error), "cancelled");
         finish(t);
     }
 }

@@ -7,6 +7,7 @@
 
 #include "auth/health.h"
 #include "base/secret.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 static const char *const names[] = {"static", "ok", "expiring", "expired",
@@ -63,11 +64,11 @@ void health_remaining(int64_t ms, char *buf, size_t bufsz)
     int64_t min, hours;
 
     if (ms <= 0) {
-        snprintf(buf, bufsz, "0m");
+        str_copy(buf, bufsz, "0m");
         return;
     }
     if (ms < 60000) {
-        snprintf(buf, bufsz, "1m");
+        str_copy(buf, bufsz, "1m");
         return;
     }
     /* each unit rounded half up, as Math.round does for positives */

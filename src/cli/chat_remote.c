@@ -133,7 +133,7 @@ static int send_line(struct rchat *r, const char *text)
 
     static unsigned n;
 
-    snprintf(run_id, sizeof(run_id), "cli-");
+    str_copy(run_id, sizeof(run_id), "cli-");
     if (secret_random_hex(16, run_id + 4, sizeof(run_id) - 4) != 0)
         snprintf(run_id, sizeof(run_id), "cli-%ld-%u", (long)getpid(), ++n);
     params = json_pack("{s:s, s:s, s:s}", "sessionKey", r->key, "message", text,

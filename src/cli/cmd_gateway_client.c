@@ -235,7 +235,7 @@ static void do_probe(struct cli_ctx *ctx, struct probe *p)
 
     p->done = true;
     if (gwc_init(&c, ctx) != 0) {
-        snprintf(p->error, sizeof(p->error), "bad connection options");
+        str_copy(p->error, sizeof(p->error), "bad connection options");
         gwc_release(&c);
         return;
     }

@@ -137,7 +137,7 @@ static void ctx_size(const struct row *r, char *buf, size_t n)
     int64_t c = r->known ? r->info.context_window : 0;
 
     if (!c)
-        snprintf(buf, n, "-");
+        str_copy(buf, n, "-");
     else if (c >= 1000000 && c % 1000000 == 0)
         snprintf(buf, n, "%lldM", (long long)(c / 1000000));
     else

@@ -20,6 +20,7 @@
 #include "cli/models_cmds.h"
 #include "cli/prompt.h"
 #include "cli/claude.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 /* The provider (from --provider unless given), normalised; NULL after a
@@ -129,7 +130,7 @@ static int run_setup_token(struct cli_ctx *ctx)
     int rc;
 
     if (!cli_opt(ctx, "provider"))
-        snprintf(prov, sizeof(prov), "anthropic");
+        str_copy(prov, sizeof(prov), "anthropic");
     else if (!provider_opt(ctx, NULL, prov, sizeof(prov)))
         return CLI_USAGE;
     rc = cli_claude_check(prov);

@@ -135,7 +135,7 @@ static int recv_frame(struct gwc *c, json_t **frame, long timeout_ms, char *msg,
         snprintf(msg, msgsz, "no answer from the gateway at %s within %ld ms",
                  c->url, timeout_ms);
     else if (rc == WSC_EINTR)
-        snprintf(msg, msgsz, "interrupted");
+        str_copy(msg, msgsz, "interrupted");
     else if (rc)
         str_copy(msg, msgsz, oc_err_msg(&err));
     if (rc)
@@ -252,7 +252,7 @@ static json_t *connect_params(const struct gwc *c)
     if (c->password)
         json_object_set_new(auth, "password", json_string(c->password));
     if (uname(&u) != 0)
-        snprintf(u.sysname, sizeof(u.sysname), "linux");
+        str_copy(u.sysname, sizeof(u.sysname), "linux");
     str_lower(u.sysname);
     return json_pack(
         "{s:i, s:i, s:{s:s, s:s, s:s, s:s}, s:s, s:[s, s, s], s:[], s:o, "

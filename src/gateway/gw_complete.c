@@ -253,8 +253,8 @@ void gw_calls_cancel_all(struct gw *g)
     struct turn_outcome o;
 
     memset(&o, 0, sizeof(o));
-    snprintf(o.error, sizeof(o.error), "the gateway is shutting down");
-    snprintf(o.failure, sizeof(o.failure), "overloaded");
+    str_copy(o.error, sizeof(o.error), "the gateway is shutting down");
+    str_copy(o.failure, sizeof(o.failure), "overloaded");
     for (c = g->calls; c; c = next) {
         next = c->next; /* turn_cancel may free c */
         if (c->req)
@@ -343,7 +343,7 @@ static void command(struct gw_call *c, const char *agent, const char *key)
 
     memset(&o, 0, sizeof(o));
     o.ok = true;
-    snprintf(o.stop_reason, sizeof(o.stop_reason), "stop");
+    str_copy(o.stop_reason, sizeof(o.stop_reason), "stop");
     o.message = json_pack("{s:s, s:[{s:s, s:s}]}", "role", "assistant",
                           "content", "type", "text", "text", reply);
     if (c->q.stream)
@@ -398,7 +398,7 @@ static void start_turn(struct gw_call *c, const char *agent, const char *key)
 
         memset(&o, 0, sizeof(o));
         str_copy(o.error, sizeof(o.error), oc_err_msg(&err));
-        snprintf(o.failure, sizeof(o.failure), "format");
+        str_copy(o.failure, sizeof(o.failure), "format");
         on_done(c, &o);
     }
 }

@@ -472,7 +472,7 @@ static bool slash(struct gw_wsconn *c, const char *id, const char *run_id,
         reply = xstrdup("/exit only ends an interactive chat.");
     r->state = GW_RUN_DONE;
     r->started_at = r->ended_at = clock_wall_ms();
-    snprintf(r->status, sizeof(r->status), "ok");
+    str_copy(r->status, sizeof(r->status), "ok");
     gw_ws_ok(c, id,
              json_pack("{s:s, s:s}", "runId", run_id, "status", "started"));
     chat_event(r, "final",

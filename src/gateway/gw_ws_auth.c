@@ -19,6 +19,7 @@
 #include "gateway/gw_ws_internal.h"
 #include "http/crypto.h"
 #include "json/jsonx.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 #define DEVICE_SKEW_MS ((int64_t)600000) /* 10 minutes */
@@ -111,7 +112,7 @@ static bool bad_params(json_t *params, char *msg, size_t msgsz)
     json_t *v;
 
     if (!json_is_object(params)) {
-        snprintf(msg, msgsz, "invalid connect params: must be an object");
+        str_copy(msg, msgsz, "invalid connect params: must be an object");
         return true;
     }
     json_object_foreach (params, key, v) {
@@ -240,7 +241,7 @@ static const char *device_fields(const json_t *device, const char *nonce,
             return "DEVICE_AUTH_INVALID";
         }
     if (!get_int(device, "signedAt", &at) || at < 0) {
-        snprintf(msg, msgsz, "device identity: signedAt is required");
+        str_copy(msg, msgsz, "device identity: signedAt is required");
         return "DEVICE_AUTH_INVALID";
     }
     if (strcmp(jsonx_get_str(device, "nonce"), nonce) != 0) {
@@ -250,7 +251,7 @@ static const char *device_fields(const json_t *device, const char *nonce,
         return "DEVICE_AUTH_NONCE_MISMATCH";
     }
     if (at < now_ms - DEVICE_SKEW_MS || at > now_ms + DEVICE_SKEW_MS) {
-        snprintf(msg, msgsz, "device signature expired (check the clock)");
+        str_copy(msg, msgsz, "device signature expired (check the clock)");
         return "DEVICE_AUTH_SIGNATURE_EXPIRED";
     }
     return NULL;
@@ -271,7 +272,7 @@ const char *gw_device_check(const json_t *device, const char *nonce,
     int rc;
 
     if (!json_is_object(device)) {
-        snprintf(msg, msgsz, "device identity: must be an object");
+        str_copy(msg, msgsz, "device identity: must be an object");
         return "DEVICE_AUTH_INVALID";
     }
     code = device_fields(device, nonce, now_ms, msg, msgsz);
@@ -288,7 +289,7 @@ const char *gw_device_check(const json_t *device, const char *nonce,
         return "DEVICE_AUTH_PUBLIC_KEY_INVALID";
     }
     if (!hex_id_of(pub, hex)) {
-        snprintf(msg, msgsz, "device identity: libcrypto is unavailable");
+        str_copy(msg, msgsz, "device identity: libcrypto is unavailable");
         return "DEVICE_AUTH_UNAVAILABLE";
     }
     if (strcmp(hex, jsonx_get_str(device, "id")) != 0) {
@@ -302,7 +303,7 @@ const char *gw_device_check(const json_t *device, const char *nonce,
     rc = crypto_ed25519_verify(pub, text.p, text.len, sig, &err);
     buf_release(&text);
     if (rc != 0) {
-        snprintf(msg, msgsz, "device signature invalid");
+        str_copy(msg, msgsz, "device signature invalid");
         return "DEVICE_AUTH_SIGNATURE_INVALID";
     }
     return NULL;
@@ -414,7 +415,7 @@ void gw_ws_connect(struct gw_wsconn *c, const char *id, json_t *params)
                "role not supported: this gateway serves operators only", NULL);
         return;
     }
-    snprintf(c->role, sizeof(c->role), "operator");
+    str_copy(c->role, sizeof(c->role), "operator");
     if (!check_secret(c, id, params) || !check_device(c, id, params))
         return;
     grant(c, params);

@@ -260,7 +260,7 @@ static int convert_messages(const json_t *msgs, struct conv *c, char *msg,
     size_t i;
 
     if (!json_is_array(msgs) || !json_array_size(msgs)) {
-        snprintf(msg, msgsz, "Missing user message in `messages`.");
+        str_copy(msg, msgsz, "Missing user message in `messages`.");
         return -1;
     }
     if (json_array_size(msgs) > OA_MESSAGES_MAX) {
@@ -309,7 +309,7 @@ static int split(struct oa_request *q, struct conv *c, char *msg, size_t msgsz)
     size_t cut = c->last_asst < 0 ? 0 : (size_t)c->last_asst + 1;
 
     if (cut >= n) {
-        snprintf(msg, msgsz, "Missing user message in `messages`.");
+        str_copy(msg, msgsz, "Missing user message in `messages`.");
         return -1;
     }
     q->history = slice(c->msgs, 0, cut);
@@ -356,7 +356,7 @@ static int read_fields(json_t *doc, struct oa_request *q, char *msg,
     const json_t *user = json_object_get(doc, "user");
 
     if (model && !json_is_string(model)) {
-        snprintf(msg, msgsz, "`model` must be a string.");
+        str_copy(msg, msgsz, "`model` must be a string.");
         return -1;
     }
     q->model = xstrdup(model ? json_string_value(model) : "openclaw");

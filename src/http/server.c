@@ -10,6 +10,7 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "http/server_internal.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 #define LINGER_MS 2000
@@ -458,7 +459,7 @@ static void peer_name(struct hs_conn *c)
     struct sockaddr_storage ss;
     int len = sizeof(ss);
 
-    snprintf(c->peer, sizeof(c->peer), "unknown");
+    str_copy(c->peer, sizeof(c->peer), "unknown");
     if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) != 0)
         return;
     if (ss.ss_family == AF_INET)

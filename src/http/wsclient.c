@@ -101,7 +101,7 @@ static int url_authority(const char *a, size_t n, struct url *u)
     u->host[hlen] = '\0';
     if (colon && colon < a + n)
         return url_port(colon + 1, (size_t)(a + n - colon - 1), u);
-    snprintf(u->port, sizeof(u->port), "80");
+    str_copy(u->port, sizeof(u->port), "80");
     return 0;
 }
 

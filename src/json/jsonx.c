@@ -12,6 +12,7 @@
 #include "base/err.h"
 #include "base/xalloc.h"
 #include "json/jsonx.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 /* Deeper values are refused (OC_ETOOBIG) rather than overflow the stack;
@@ -167,11 +168,11 @@ void jsonx_format_double(double d, char *out, size_t outsz)
     int k, e;
 
     if (isnan(d)) {
-        snprintf(out, outsz, "NaN");
+        str_copy(out, outsz, "NaN");
         return;
     }
     if (d == 0) {
-        snprintf(out, outsz, "0");
+        str_copy(out, outsz, "0");
         return;
     }
     if (isinf(d)) {
@@ -354,7 +355,7 @@ static void dump_number(struct out *o, const json_t *v)
         return;
     }
     if (!isfinite(json_real_value(v)))
-        snprintf(tmp, sizeof(tmp), "null"); /* as JSON.stringify does */
+        str_copy(tmp, sizeof(tmp), "null"); /* as JSON.stringify does */
     else
         jsonx_format_double(json_real_value(v), tmp, sizeof(tmp));
     put(o, tmp, strlen(tmp));

@@ -611,7 +611,7 @@ void anthropic_stream_end(struct anthropic_stream *s)
     if (r->status == LLM_OK && !s->stopped)
         r->status = LLM_TRUNCATED;
     if (r->status == LLM_TRUNCATED)
-        snprintf(r->error_message, sizeof(r->error_message),
+        str_copy(r->error_message, sizeof(r->error_message),
                  "the response stream ended before it was complete");
     str_copy(r->stop_reason, sizeof(r->stop_reason),
              r->status == LLM_OK ? normal_stop(s->raw_stop) : "error");

@@ -275,7 +275,7 @@ static int on_body(void *arg, const char *p, size_t n)
     rc = sse_feed(&c->sse, p, n, on_sse, c);
     if (rc == OC_ETOOBIG) {
         c->res->status = LLM_BAD_RESPONSE;
-        snprintf(c->res->error_message, sizeof(c->res->error_message),
+        str_copy(c->res->error_message, sizeof(c->res->error_message),
                  "an event in the response stream is too large");
     }
     return rc != 0;
@@ -308,7 +308,7 @@ static void on_done(void *arg, const struct http_response *resp,
     if (c->cancelled ||
         (d->outcome == HTTP_ECANCELLED && !c->stream_over && !c->streaming)) {
         r->status = LLM_CANCELLED;
-        snprintf(r->error_message, sizeof(r->error_message), "cancelled");
+        str_copy(r->error_message, sizeof(r->error_message), "cancelled");
         if (c->stream) {
             c->ops->stream->close(c->stream);
             c->stream = NULL;
@@ -441,6 +441,6 @@ void llm_call_cancel(struct llm_call *c)
     }
     llm_result_release(c->res);
     c->res->status = LLM_CANCELLED;
-    snprintf(c->res->error_message, sizeof(c->res->error_message), "cancelled");
+    str_copy(c->res->error_message, sizeof(c->res->error_message), "cancelled");
     finish(c);
 }

@@ -7,6 +7,7 @@
 
 #include "base/dynlib.h"
 #include "provider/curlapi.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 #define SYM(field, name) DYNLIB_SYM(struct curl_api, field, name)
@@ -69,7 +70,7 @@ static int load(void)
     if (dlopen_curl(&lib) != 0)
         return -1;
     if (api.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        snprintf(failure, sizeof(failure), "libcurl failed to initialise");
+        str_copy(failure, sizeof(failure), "libcurl failed to initialise");
         return -1;
     }
     return 1;

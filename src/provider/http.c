@@ -324,7 +324,7 @@ static size_t on_write(char *p, size_t size, size_t n, void *userp)
                        0);
     if (r->h.on_body && r->h.on_body(r->h.arg, p, len) != 0) {
         r->forced = HTTP_ECANCELLED;
-        snprintf(r->forced_msg, sizeof(r->forced_msg), "cancelled");
+        str_copy(r->forced_msg, sizeof(r->forced_msg), "cancelled");
         return 0; /* curl stops with a write error */
     }
     return len;
@@ -477,7 +477,7 @@ void http_cancel(struct http_req *r)
     if (!r || r->finished)
         return;
     r->forced = HTTP_ECANCELLED;
-    snprintf(r->forced_msg, sizeof(r->forced_msg), "cancelled");
+    str_copy(r->forced_msg, sizeof(r->forced_msg), "cancelled");
     finish(r, CURLE_ABORTED_BY_CALLBACK);
 }
 

@@ -38,7 +38,7 @@ int modelref_parse(const char *raw, struct model_ref *out, struct oc_err *err)
         auth_provider_normalize(prov, out->provider, sizeof(out->provider));
         str_copyn(out->model, sizeof(out->model), slash + 1, (n - pl - 1));
     } else {
-        snprintf(out->provider, sizeof(out->provider), "anthropic");
+        str_copy(out->provider, sizeof(out->provider), "anthropic");
         str_copyn(out->model, sizeof(out->model), p, n);
     }
     return 0;

@@ -332,7 +332,7 @@ void openai_stream_end(struct openai_stream *s)
     add_calls(s, content);
     if (r->status == LLM_OK && !s->done && !s->finish[0]) {
         r->status = LLM_TRUNCATED;
-        snprintf(r->error_message, sizeof(r->error_message),
+        str_copy(r->error_message, sizeof(r->error_message),
                  "the response stream ended before it was complete");
     }
     str_copy(r->stop_reason, sizeof(r->stop_reason),
