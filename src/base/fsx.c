@@ -100,14 +100,12 @@ static int64_t ts_ms(struct timespec t)
 
 bool fsx_sig_settled(const struct fsx_sig *s, int64_t now_ms)
 {
-    int64_t last, tick;
+    int64_t m = ts_ms(s->mtime), c = ts_ms(s->ctime), tick;
 
     if (!s->exists)
         return true;
-    last =
-        ts_ms(s->mtime) > ts_ms(s->ctime) ? ts_ms(s->mtime) : ts_ms(s->ctime);
     tick = s->mtime.tv_nsec == 0 && s->ctime.tv_nsec == 0 ? 2000 : 50;
-    return now_ms - last > tick;
+    return now_ms - (m > c ? m : c) > tick;
 }
 
 int fsx_read_file(const char *path, size_t max, struct buf *out,

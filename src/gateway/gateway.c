@@ -260,7 +260,8 @@ static void on_store_idle(void *ctx)
         uv_timer_start(&g->store_timer, on_store_timer, GW_STORE_LINGER_MS, 0);
 }
 
-static void start_signals(struct gw *g)
+/* The signals and the drain and store timers (close_handles closes them). */
+static void start_handles(struct gw *g)
 {
     g->handles = true;
     uv_signal_init(g->loop, &g->sigterm);
@@ -352,7 +353,7 @@ int gateway_run(const struct gw_options *o)
         log_set_level(LOG_INFO);
     rc = prepare(&g);
     if (rc == 0) {
-        start_signals(&g);
+        start_handles(&g);
         gw_reload_start(&g);
         log_start(&g);
         if (o->on_ready)

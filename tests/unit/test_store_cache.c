@@ -32,6 +32,7 @@
 struct fx {
     struct tu_home h;
     struct store_cache *c;
+    int idle; /* times the cache said a store started to linger */
 };
 
 static int setup(void **state)
@@ -227,25 +228,30 @@ static void test_agents_do_not_share(void **state)
 
 static void count_idle(void *ctx)
 {
-    (*(int *)ctx)++;
+    ((struct fx *)ctx)->idle++;
+}
+
+/* Stores outlive their last holder by ms, as in the gateway. */
+static void linger(struct fx *f, int64_t ms)
+{
+    store_cache_linger(f->c, ms, count_idle, f);
 }
 
 static void test_lingering_store_is_shared_by_the_next_request(void **state)
 {
     struct fx *f = *state;
     const struct auth_store *a, *b;
-    int idle = 0;
 
-    store_cache_linger(f->c, 60000, count_idle, &idle);
+    linger(f, 60000);
     put_store(f, ONE);
     a = get(f);
     store_cache_put(f->c, a);
-    assert_int_equal(idle, 1); /* the owner is told to arm its timer */
+    assert_int_equal(f->idle, 1); /* the owner is told to arm its timer */
     assert_int_equal(store_cache_size(f->c), 1);
     b = get(f); /* back to back: no second parse */
     assert_ptr_equal(a, b);
     store_cache_put(f->c, b);
-    assert_int_equal(idle, 2);
+    assert_int_equal(f->idle, 2);
     /* not due yet: kept, and the time left is reported */
     assert_in_range(store_cache_expire(f->c), 1, 60000);
     assert_int_equal(store_cache_size(f->c), 1);
@@ -255,9 +261,8 @@ static void test_lingering_store_is_wiped_when_its_time_is_over(void **state)
 {
     struct fx *f = *state;
     const struct auth_store *s;
-    int idle = 0;
 
-    store_cache_linger(f->c, 5, count_idle, &idle);
+    linger(f, 5);
     put_store(f, ONE);
     s = get(f);
     assert_int_equal(store_cache_expire(f->c), -1); /* held: not lingering */
@@ -271,9 +276,8 @@ static void test_lingering_store_rewritten_is_parsed_again(void **state)
 {
     struct fx *f = *state;
     const struct auth_store *s;
-    int idle = 0;
 
-    store_cache_linger(f->c, 60000, count_idle, &idle);
+    linger(f, 60000);
     put_store(f, ONE);
     store_cache_put(f->c, get(f));
     put_store(f, TWO); /* the CLI adds a profile between two requests */
@@ -292,18 +296,17 @@ static void test_superseded_store_does_not_linger(void **state)
 {
     struct fx *f = *state;
     const struct auth_store *old, *fresh;
-    int idle = 0;
 
-    store_cache_linger(f->c, 60000, count_idle, &idle);
+    linger(f, 60000);
     put_store(f, ONE);
     old = get(f);
     put_store(f, TWO);
     fresh = get(f);
     store_cache_put(f->c, old); /* nobody can share it again: freed */
-    assert_int_equal(idle, 0);
+    assert_int_equal(f->idle, 0);
     assert_int_equal(store_cache_size(f->c), 1);
     store_cache_put(f->c, fresh);
-    assert_int_equal(idle, 1);
+    assert_int_equal(f->idle, 1);
     assert_int_equal(store_cache_size(f->c), 1);
 }
 
@@ -339,9 +342,8 @@ static void test_store_changed_a_moment_ago_is_not_shared(void **state)
     char *path = xasprintf("%s/%s", f->h.dir, AUTH_STORE_FILE);
     struct timespec ts[2];
     const struct auth_store *a, *b;
-    int idle = 0;
 
-    store_cache_linger(f->c, 60000, count_idle, &idle);
+    linger(f, 60000);
     put_store(f, ONE);
     /* its times say "just now" for the next 10 s, whatever the load */
     clock_gettime(CLOCK_REALTIME, &ts[0]);
@@ -353,7 +355,7 @@ static void test_store_changed_a_moment_ago_is_not_shared(void **state)
     assert_ptr_not_equal(a, b);
     store_cache_put(f->c, a);
     store_cache_put(f->c, b);
-    assert_int_equal(idle, 0); /* nor kept for the next request */
+    assert_int_equal(f->idle, 0); /* nor kept for the next request */
     assert_int_equal(store_cache_size(f->c), 0);
     free(path);
 }
