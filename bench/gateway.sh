@@ -312,8 +312,8 @@ gw_rps() { # UPSTREAM-PORT: the gateway's "RPS ERRORS" in $res
 ratio() { # "RPS ERRORS" "RPS ERRORS": the first's RPS over the second's
     awk -v a="${1% *}" -v b="${2% *}" 'BEGIN {printf "%.2fx", b ? a / b : 0}'
 }
-median3() { # A B C (numbers with an "x"): the middle one
-    printf '%s\n' "$@" | sort -n | sed -n 2p
+median() { # RATIO... (numbers with an "x"): the middle one (the upper of two)
+    printf '%s\n' "$@" | sort -n | sed -n "$(($# / 2 + 1))p"
 }
 rounds=3
 compare() { # LABEL UPSTREAM-PORT
@@ -345,7 +345,7 @@ compare() { # LABEL UPSTREAM-PORT
         fi
     done
     # shellcheck disable=SC2086
-    line="gateway vs nginx, $1: gateway $gs req/s${ts:+ (state dir on tmpfs $ts)}; nginx proxy_pass $ns req/s; $errs errors$died; ratio by round$(printf ' %s' $rs)${ts:+, on tmpfs$(printf ' %s' $rts)}: median $(median3 $rs)${ts:+, on tmpfs $(median3 $rts)}"
+    line="gateway vs nginx, $1: gateway $gs req/s${ts:+ (state dir on tmpfs $ts)}; nginx proxy_pass $ns req/s; $errs errors$died; ratio by round$(printf ' %s' $rs)${ts:+, on tmpfs$(printf ' %s' $rts)}: median $(median $rs)${ts:+, on tmpfs $(median $rts)}"
     echo "$line; upstream alone ${u% *} req/s (wrk $wrk_args each, nginx then the gateway in each of $rounds rounds; gateway: non-streamed completion; nginx: the Anthropic request; nginx 1 worker, upstream keepalive; target >= 0.8x)"
 }
 compare "fake_upstream" "$fast_port"
