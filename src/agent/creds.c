@@ -215,7 +215,8 @@ void creds_mark_success(const struct creds_owner *o,
     struct usage_stats st;
     struct oc_err err;
 
-    if (seen && auth_store_has(seen, id) && auth_store_current(seen)) {
+    if (seen && auth_store_has(seen, id) &&
+        store_cache_current(o->stores, seen)) {
         auth_store_stats(seen, id, &st);
         if (!success_is_news(seen, &m, &st, clock_wall_ms()))
             return;

@@ -18,6 +18,7 @@
 #include "auth/policy.h"
 #include "auth/resolve.h"
 #include "auth/store.h"
+#include "auth/store_cache.h"
 #include "base/err.h"
 #include "base/secret.h"
 
@@ -69,13 +70,15 @@ void creds_value_release(struct cred_value *v);
 struct creds_owner {
     const char *agent_dir;
     const struct oc_paths *paths;
-    json_t *cfg; /* for auth.cooldowns */
+    json_t *cfg;                /* for auth.cooldowns */
+    struct store_cache *stores; /* where seen stores come from, or NULL */
 };
 
 /* After a successful call with profile id: errors cleared, lastUsed,
  * lastGood[provider]. Locked; errors are only logged. seen (or NULL): the
- * store the call was planned on; when the files are unchanged since and
- * the success changes nothing in it, no lock is taken (a busy gateway). */
+ * store the call was planned on (from store_cache_get on o->stores); when
+ * the files are unchanged since (store_cache_current) and the success
+ * changes nothing in it, no lock is taken (a busy gateway). */
 void creds_mark_success(const struct creds_owner *o,
                         const struct auth_store *seen, const char *provider,
                         const char *id);

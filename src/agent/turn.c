@@ -112,7 +112,8 @@ static void call(struct turn *t)
 static void refresh_failed(struct turn *t, const char *why)
 {
     const struct cred_cand *c = &t->plan.v[t->cand_i];
-    struct creds_owner own = {t->agent_dir, t->env.paths, t->env.cfg};
+    struct creds_owner own = {t->agent_dir, t->env.paths, t->env.cfg,
+                              t->env.stores};
     struct auth_query q = {t->env.cfg, t->route.provider, t->route.model, 0};
 
     snprintf(t->last_error, sizeof(t->last_error),
@@ -134,7 +135,8 @@ static void on_refreshed(void *arg, int ok, struct oauth_tokens *tok)
 {
     struct turn *t = arg;
     const struct cred_cand *c = &t->plan.v[t->cand_i];
-    struct creds_owner own = {t->agent_dir, t->env.paths, t->env.cfg};
+    struct creds_owner own = {t->agent_dir, t->env.paths, t->env.cfg,
+                              t->env.stores};
     struct oauth_update up = {c->name, tok->access, tok->refresh, tok->expires};
     struct oc_err err;
     bool saved = false;
@@ -299,7 +301,8 @@ static void next_model(struct turn *t)
 static void succeed(struct turn *t)
 {
     const struct cred_cand *c = &t->plan.v[t->cand_i];
-    struct creds_owner own = {t->agent_dir, t->env.paths, t->env.cfg};
+    struct creds_owner own = {t->agent_dir, t->env.paths, t->env.cfg,
+                              t->env.stores};
 
     if (c->kind == CAND_PROFILE)
         creds_mark_success(&own, t->store, t->route.provider, c->name);
@@ -340,7 +343,8 @@ static void failed(struct turn *t)
                         t->res.error_type, t->route.provider};
     enum auth_reason reason = classify_failure(&f);
     bool cc_only = classify_claude_code_only(&f);
-    struct creds_owner own = {t->agent_dir, t->env.paths, t->env.cfg};
+    struct creds_owner own = {t->agent_dir, t->env.paths, t->env.cfg,
+                              t->env.stores};
     struct auth_query q = {t->env.cfg, t->route.provider, t->route.model, 0};
 
     if (t->res.transport_timeout || t->res.status == LLM_TRUNCATED)

@@ -19,12 +19,21 @@
  * auth-profiles.json does not exist yet is never shared (its load may import
  * legacy files).
  *
+ * Whether the files are unchanged costs a stat() of each, twice a request
+ * (when the turn starts, and before it records its success). With
+ * store_cache_watch the cache watches the agent directories instead
+ * (base/dirwatch.h): a store with no event for its files since it was
+ * read is unchanged, and the times are compared at most once a second
+ * (a parent directory replaced under the watch sends no event). A watched
+ * store is shared even when written a moment ago: a rewrite is an event.
+ *
  * cache may be NULL: every get is then a fresh load and every put frees
  * it (the CLI's single turn).
  */
 #ifndef OC_AUTH_STORE_CACHE_H
 #define OC_AUTH_STORE_CACHE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "auth/store.h"
@@ -44,6 +53,15 @@ const struct auth_store *store_cache_get(struct store_cache *cache,
                                          const struct oc_paths *p,
                                          struct oc_err *err);
 void store_cache_put(struct store_cache *cache, const struct auth_store *s);
+
+/* Whether s (from store_cache_get on cache) still holds what its files
+ * do; with cache NULL, auth_store_current. */
+bool store_cache_current(struct store_cache *cache, const struct auth_store *s);
+
+/* Watch agent directories for changes instead of comparing file times on
+ * every get (see above); false when this system cannot (the cache then
+ * compares times, as without). */
+bool store_cache_watch(struct store_cache *cache);
 
 /*
  * Keep a store whose last holder put it back for ms (monotonic clock)

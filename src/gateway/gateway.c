@@ -342,6 +342,9 @@ int gateway_run(const struct gw_options *o)
     g.paths = o->paths;
     g.lock_fd = -1;
     g.stores = store_cache_new();
+    if (!store_cache_watch(g.stores))
+        log_debug("cannot watch agent directories (inotify): auth store "
+                  "files are compared on every request");
     g.started_ms = clock_mono_ms();
     g.cfg = *o->cfg;
     config_init(o->cfg);

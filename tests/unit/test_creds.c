@@ -34,7 +34,7 @@ static int setup(void **state)
 
     tu_home_init(&f->h);
     f->file = path_join(f->h.dir, AUTH_STORE_FILE);
-    f->own = (struct creds_owner){f->h.dir, &f->h.paths, NULL};
+    f->own = (struct creds_owner){f->h.dir, &f->h.paths, NULL, NULL};
     assert_int_equal(fsx_mkdir_p(f->h.dir, 0700, NULL), 0);
     free(tu_write(f->h.dir, AUTH_STORE_FILE,
                   "{\n  \"version\": 1,\n  \"profiles\": {\n    \"" PROFILE

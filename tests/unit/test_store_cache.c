@@ -3,7 +3,9 @@
  * unchanged and somebody holds it, a fresh parse after any rewrite (the
  * holder of the old one keeps it intact), nothing kept once the last
  * holder gives it back (or, with a grace period, once it is over), and
- * stores that must not be shared are not.
+ * stores that must not be shared are not. Each of these holds both ways
+ * a cache can know the files are unchanged: their times (stat) and a
+ * watch on the directory (the gateway's); the last tests are the watch's.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -43,6 +45,13 @@ static int setup(void **state)
     assert_int_equal(fsx_mkdir_p(f->h.dir, 0700, NULL), 0);
     f->c = store_cache_new();
     *state = f;
+    return 0;
+}
+
+static int setup_watched(void **state)
+{
+    setup(state);
+    assert_true(store_cache_watch(((struct fx *)*state)->c));
     return 0;
 }
 
@@ -378,40 +387,139 @@ static void test_without_a_cache_each_get_is_its_own(void **state)
     assert_int_equal(store_cache_size(NULL), 0);
 }
 
+/* ---- watched ------------------------------------------------------------ */
+
+/* A rewrite is an event: a store written a moment ago is shared, and a
+ * rewrite in place that keeps size and times is still seen. */
+static void test_watched_store_written_just_now_is_shared(void **state)
+{
+    struct fx *f = *state;
+    char *path = xasprintf("%s/%s", f->h.dir, AUTH_STORE_FILE);
+    char *other = xstrdup(ONE);
+    struct timespec ts[2];
+    const struct auth_store *a, *b, *c;
+    FILE *fp;
+
+    put_store(f, ONE);
+    clock_gettime(CLOCK_REALTIME, &ts[0]);
+    ts[0].tv_sec += 10;
+    ts[1] = ts[0];
+    assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+    a = get(f);
+    b = get(f);
+    assert_ptr_equal(a, b);
+    assert_true(store_cache_current(f->c, a));
+    *strstr(other, "AAAA") = 'Z';
+    fp = fopen(path, "r+");
+    assert_non_null(fp);
+    assert_int_equal(fputs(other, fp) >= 0, 1);
+    assert_int_equal(fclose(fp), 0);
+    assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+    assert_false(store_cache_current(f->c, a));
+    c = get(f);
+    assert_ptr_not_equal(a, c);
+    assert_string_equal(auth_store_find(c, "anthropic:a")->secret,
+                        "sk-ant-api03-ZAAA");
+    store_cache_put(f->c, a);
+    store_cache_put(f->c, b);
+    store_cache_put(f->c, c);
+    free(other);
+    free(path);
+}
+
+/* Other files in the directory (locks, temp files, sessions) are not
+ * changes to the store. */
+static void test_watched_other_files_change_nothing(void **state)
+{
+    struct fx *f = *state;
+    const struct auth_store *a, *b;
+
+    put_store(f, ONE);
+    a = get(f);
+    free(tu_write(f->h.dir, AUTH_STORE_FILE ".lock", "{}"));
+    free(tu_write(f->h.dir, "models.json", "{}"));
+    assert_true(store_cache_current(f->c, a));
+    b = get(f);
+    assert_ptr_equal(a, b);
+    store_cache_put(f->c, a);
+    store_cache_put(f->c, b);
+}
+
+/* The agent directory removed and made again (a reinstall). */
+static void test_watched_directory_made_again_is_seen(void **state)
+{
+    struct fx *f = *state;
+    const struct auth_store *a, *b;
+
+    put_store(f, ONE);
+    a = get(f);
+    tu_rmrf(f->h.dir);
+    assert_int_equal(fsx_mkdir_p(f->h.dir, 0700, NULL), 0);
+    put_store(f, TWO);
+    b = get(f);
+    assert_ptr_not_equal(a, b);
+    assert_true(auth_store_has(b, "anthropic:b"));
+    store_cache_put(f->c, a);
+    store_cache_put(f->c, b);
+}
+
+/* The state directory replaced from a backup: the watch on the old agent
+ * directory hears nothing, and the times catch it within a second. */
+static void test_watched_parent_replaced_is_seen_within_a_second(void **state)
+{
+    struct fx *f = *state;
+    char *old = xasprintf("%s.old", f->h.state);
+    const struct auth_store *a, *b;
+
+    put_store(f, ONE);
+    a = get(f);
+    assert_int_equal(rename(f->h.state, old), 0);
+    assert_int_equal(fsx_mkdir_p(f->h.dir, 0700, NULL), 0);
+    put_store(f, TWO);
+    clock_sleep_ms(1100);
+    assert_false(store_cache_current(f->c, a));
+    b = get(f);
+    assert_true(auth_store_has(b, "anthropic:b"));
+    store_cache_put(f->c, a);
+    store_cache_put(f->c, b);
+    /* and the watch follows the path: the next edit is an event */
+    b = get(f);
+    put_store_now(f, ONE);
+    assert_false(store_cache_current(f->c, b));
+    store_cache_put(f->c, b);
+    tu_rmrf(old);
+    free(old);
+}
+
+#define BOTH(t)                                                                \
+    cmocka_unit_test_setup_teardown(t, setup, teardown),                       \
+    {                                                                          \
+#t " (watched)", t, setup_watched, teardown, NULL                      \
+    }
+#define WATCHED(t) cmocka_unit_test_setup_teardown(t, setup_watched, teardown)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(
-            test_unchanged_store_is_shared_while_held, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_nothing_is_kept_after_the_last_put,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            test_rewrite_is_seen_and_old_holder_keeps_its_copy, setup,
-            teardown),
-        cmocka_unit_test_setup_teardown(test_new_state_file_is_seen, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_missing_store_is_never_shared,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            test_corrupt_store_fails_and_keeps_held_copy, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_agents_do_not_share, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(
-            test_lingering_store_is_shared_by_the_next_request, setup,
-            teardown),
-        cmocka_unit_test_setup_teardown(
-            test_lingering_store_is_wiped_when_its_time_is_over, setup,
-            teardown),
-        cmocka_unit_test_setup_teardown(
-            test_lingering_store_rewritten_is_parsed_again, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_superseded_store_does_not_linger,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_same_size_rewrite_in_place_is_seen,
-                                        setup, teardown),
+        BOTH(test_unchanged_store_is_shared_while_held),
+        BOTH(test_nothing_is_kept_after_the_last_put),
+        BOTH(test_rewrite_is_seen_and_old_holder_keeps_its_copy),
+        BOTH(test_new_state_file_is_seen),
+        BOTH(test_missing_store_is_never_shared),
+        BOTH(test_corrupt_store_fails_and_keeps_held_copy),
+        BOTH(test_agents_do_not_share),
+        BOTH(test_lingering_store_is_shared_by_the_next_request),
+        BOTH(test_lingering_store_is_wiped_when_its_time_is_over),
+        BOTH(test_lingering_store_rewritten_is_parsed_again),
+        BOTH(test_superseded_store_does_not_linger),
+        BOTH(test_same_size_rewrite_in_place_is_seen),
         cmocka_unit_test_setup_teardown(
             test_store_changed_a_moment_ago_is_not_shared, setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            test_without_a_cache_each_get_is_its_own, setup, teardown),
+        BOTH(test_without_a_cache_each_get_is_its_own),
+        WATCHED(test_watched_store_written_just_now_is_shared),
+        WATCHED(test_watched_other_files_change_nothing),
+        WATCHED(test_watched_directory_made_again_is_seen),
+        WATCHED(test_watched_parent_replaced_is_seen_within_a_second),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
