@@ -49,7 +49,9 @@ void buf_truncate(struct buf *b, size_t len)
     b->p[len] = '\0';
 }
 
-/* Make room for n more bytes plus the terminator. */
+/* Make room for n more bytes plus the terminator. The capacity never
+ * passes max + 1, so whatever fits in it is within max (buf_add's
+ * shortcut). */
 static int buf_grow(struct buf *b, size_t n)
 {
     size_t need, cap;
@@ -62,6 +64,8 @@ static int buf_grow(struct buf *b, size_t n)
     cap = b->cap ? b->cap : 64;
     while (cap < need)
         cap = st_mult(cap, 2);
+    if (cap - 1 > b->max)
+        cap = b->max + 1; /* >= need: len + n <= max was checked */
     if (b->cap) {
         b->p = xrealloc(b->p, cap);
     } else {
@@ -74,6 +78,12 @@ static int buf_grow(struct buf *b, size_t n)
 
 int buf_add(struct buf *b, const void *data, size_t n)
 {
+    if (n < b->cap - b->len) { /* room, terminator included: within max */
+        memmove(b->p + b->len, data, n);
+        b->len += n;
+        b->p[b->len] = '\0';
+        return 0;
+    }
     if (buf_grow(b, n))
         return OC_ETOOBIG;
     if (n)

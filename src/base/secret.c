@@ -302,27 +302,38 @@ void secret_redact_text(char *s)
     }
 }
 
+/* Fills raw[0..n) from the kernel. */
+static int random_fill(unsigned char *raw, size_t n)
+{
+    size_t got = 0;
+    ssize_t r;
+
+    while (got < n) {
+        r = getrandom(raw + got, n - got, 0);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return OC_EIO;
+        got += (size_t)r;
+    }
+    return 0;
+}
+
 int secret_random_hex(size_t nbytes, char *out, size_t outsz)
 {
-    unsigned char raw[64];
-    size_t got = 0, i;
-    ssize_t n;
+    unsigned char raw[256];
+    size_t i;
+    int rc;
 
     if (nbytes > sizeof(raw) || outsz < nbytes * 2 + 1)
         return OC_EINVAL;
-    while (got < nbytes) {
-        n = getrandom(raw + got, nbytes - got, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return OC_EIO;
-        got += (size_t)n;
-    }
-    for (i = 0; i < nbytes; i++) {
+    rc = random_fill(raw, nbytes);
+    for (i = 0; rc == 0 && i < nbytes; i++) {
         out[i * 2] = "0123456789abcdef"[raw[i] >> 4];
         out[i * 2 + 1] = "0123456789abcdef"[raw[i] & 0xf];
     }
-    out[nbytes * 2] = '\0';
+    if (rc == 0)
+        out[nbytes * 2] = '\0';
     secret_wipe(raw, sizeof(raw));
-    return 0;
+    return rc;
 }

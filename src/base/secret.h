@@ -44,7 +44,8 @@ void secret_redact_text(char *s);
 /*
  * nbytes of kernel randomness (getrandom) as lower-case hex into out,
  * which holds at least 2 * nbytes + 1 bytes: gateway tokens are 24 bytes,
- * 48 hex digits, as OpenClaw makes them. Returns 0, or OC_EIO.
+ * 48 hex digits, as OpenClaw makes them. nbytes is at most 256. Returns
+ * 0, OC_EINVAL (nbytes or outsz out of range) or OC_EIO.
  */
 int secret_random_hex(size_t nbytes, char *out, size_t outsz);
 

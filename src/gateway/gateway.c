@@ -15,6 +15,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/path.h"
+#include "base/str.h"
 #include "base/xalloc.h"
 #include "gateway/gw_internal.h"
 #include "base/banned.h"
@@ -41,14 +42,25 @@ void gw_turn_env(struct gw *g, struct turn_env *env)
 
 void gw_new_id(struct gw *g, const char *prefix, char *out, size_t outsz)
 {
-    char hex[25];
+    char id[64];
+    size_t n;
 
-    /* 24 hex digits: long enough to be unique, short enough that the
-     * log's secret redaction leaves it readable */
-    if (secret_random_hex(12, hex, sizeof(hex)) != 0)
-        snprintf(hex, sizeof(hex), "%012" PRIx64 "%012" PRIx64,
+    str_copy(id, sizeof(id), prefix);
+    n = strlen(id);
+    /* kernel randomness for a batch of ids: one getrandom call, not one
+     * a request */
+    if (!g->ids_left &&
+        secret_random_hex(sizeof(g->ids) / 2, g->ids, sizeof(g->ids)) == 0)
+        g->ids_left = GW_IDS_BATCH;
+    if (g->ids_left && n + GW_ID_HEX < sizeof(id)) {
+        g->ids_left--;
+        memcpy(id + n, g->ids + g->ids_left * GW_ID_HEX, GW_ID_HEX);
+        id[n + GW_ID_HEX] = '\0';
+    } else {
+        snprintf(id + n, sizeof(id) - n, "%012" PRIx64 "%012" PRIx64,
                  (uint64_t)(clock_wall_ms() & 0xffffffffffffLL), ++g->next_id);
-    snprintf(out, outsz, "%s%s", prefix, hex);
+    }
+    str_copy(out, outsz, id);
 }
 
 /* ---- the single-instance lock ------------------------------------------ */

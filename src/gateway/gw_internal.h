@@ -25,6 +25,10 @@
 /* How long an agent's parsed auth store outlives the last request that
  * used it (so back-to-back requests share one parse); then it is wiped */
 #define GW_STORE_LINGER_MS 1000
+/* ids: 24 random hex digits, long enough to be unique, short enough that
+ * the log's secret redaction leaves them readable */
+#define GW_ID_HEX    24
+#define GW_IDS_BATCH 16
 
 struct gw_call;
 struct gw_wsconn;
@@ -59,6 +63,9 @@ struct gw {
     struct gw_call *calls;
     struct gw_wsconn *wsconns;
     uint64_t next_id;
+    /* random hex for ids, fetched GW_IDS_BATCH ids at a time */
+    char ids[GW_IDS_BATCH * GW_ID_HEX + 1];
+    size_t ids_left;
     /* WebSocket runs and agent.wait waiters (gw_rpc_run.c), the
      * connections' housekeeping timer (gw_ws.c) */
     struct gw_run *runs;

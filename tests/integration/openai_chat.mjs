@@ -20,6 +20,7 @@ const done = await client.chat.completions.create({ model: "openclaw", messages 
 out.text = done.choices[0].message.content;
 out.finish = done.choices[0].finish_reason;
 out.usage = done.usage;
+out.id = done.id;
 
 const stream = await client.chat.completions.create({
   model: "openclaw/main",
@@ -28,13 +29,16 @@ const stream = await client.chat.completions.create({
   stream_options: { include_usage: true },
 });
 out.streamed = "";
+const ids = new Set();
 for await (const chunk of stream) {
+  ids.add(chunk.id);
   if (chunk.choices.length && chunk.choices[0].delta.content)
     out.streamed += chunk.choices[0].delta.content;
   if (chunk.choices.length && chunk.choices[0].finish_reason)
     out.stream_finish = chunk.choices[0].finish_reason;
   if (chunk.usage) out.stream_usage = chunk.usage;
 }
+out.stream_ids = [...ids];
 
 try {
   await new OpenAI({ baseURL, apiKey: "wrong", maxRetries: 0 }).models.list();

@@ -28,6 +28,8 @@ assert_eq "Hello from the fake upstream.|stop|12/9/21" \
     "$(got 'd["text"] + "|" + d["finish"] + "|%d/%d/%d" % (d["usage"]["prompt_tokens"], d["usage"]["completion_tokens"], d["usage"]["total_tokens"])')" "non-streamed completion"
 assert_eq "Hello from the fake upstream.|stop|21" \
     "$(got 'd["streamed"] + "|" + d["stream_finish"] + "|%d" % d["stream_usage"]["total_tokens"]')" "streamed completion with usage"
+assert_eq "ok" "$(got '"ok" if all(__import__("re").fullmatch("chatcmpl-[0-9a-f]{24}", i) for i in [d["id"]] + d["stream_ids"]) and len(d["stream_ids"]) == 1 and d["id"] != d["stream_ids"][0] else "%r %r" % (d["id"], d["stream_ids"])')" \
+    "completion ids: chatcmpl- and 24 hex digits, one per completion, distinct"
 assert_eq 401 "$(got 'd["wrong_key"]')" "wrong key"
 assert_eq 2 "$(fu_count)" "two model calls upstream"
 assert_eq "POST /v1/messages" "$(fu_req 2 'r["method"] + " " + r["path"]')" "upstream call"

@@ -54,10 +54,21 @@ static void test_cap_is_enforced(void **state)
     assert_int_equal(buf_add(&b, "123456", 6), OC_ETOOBIG);
     assert_int_equal(b.len, 0);
     buf_release(&b);
+    /* a cap that is not a power of two: room left in the allocation
+     * beyond max is not taken byte by byte either */
+    buf_init(&b, 100);
+    for (int i = 0; i < 100; i++)
+        assert_int_equal(buf_addch(&b, 'x'), 0);
+    assert_int_equal(buf_addch(&b, 'y'), OC_ETOOBIG);
+    assert_int_equal(buf_add(&b, "", 0), 0);
+    assert_int_equal(b.len, 100);
+    assert_true(b.cap <= 101);
+    assert_int_equal(b.p[100], '\0');
+    buf_release(&b);
 }
 
 /* Formatting into the room already there, right up to its end, one past
- * it, and past max while the room would take it: the text, len and the
+ * it, and past max (the room never goes past max): the text, len and the
  * terminator are as if formatted in one piece, and a refused write leaves
  * the buffer as it was. */
 static void test_format_edges(void **state)
@@ -84,7 +95,7 @@ static void test_format_edges(void **state)
     }
     buf_init(&b, 20);
     assert_int_equal(buf_addstr(&b, "0123456789"), 0);
-    assert_true(b.cap - b.len > 20);
+    assert_int_equal(b.cap, 21);
     assert_int_equal(buf_addf(&b, "%s", "abcdefghijk"), OC_ETOOBIG);
     assert_string_equal(b.p, "0123456789");
     assert_int_equal(buf_addf(&b, "%s", "abcdefghij"), 0);

@@ -129,7 +129,7 @@ static void test_redact_table(void **state)
 
 static void test_random_hex(void **state)
 {
-    char a[49], b[49], small[8];
+    char a[49], b[49], small[8], big[513];
     size_t i;
 
     (void)state;
@@ -144,6 +144,11 @@ static void test_random_hex(void **state)
     assert_string_equal(small, "");
     assert_int_equal(secret_random_hex(4, small, sizeof(small)), OC_EINVAL);
     assert_int_equal(secret_random_hex(65, a, sizeof(a)), OC_EINVAL);
+    /* a batch (the gateway's ids): up to 256 bytes */
+    assert_int_equal(secret_random_hex(256, big, sizeof(big)), 0);
+    assert_int_equal(strlen(big), 512);
+    assert_int_equal(strspn(big, "0123456789abcdef"), 512);
+    assert_int_equal(secret_random_hex(257, big, sizeof(big)), OC_EINVAL);
 }
 
 int main(void)
