@@ -30,6 +30,7 @@ static void free_conn(struct hs_conn *c)
 
     DLIST_UNLINK(s->conns, c);
     s->nconns--;
+    hs_cork_forget(c);
     free(c->parser);
     buf_release(&c->in);
     free(c);
@@ -408,6 +409,7 @@ void hs_request_done(struct hs_req *r)
     struct hs_conn *c = r->c;
     bool keep = r->keep_alive && !c->s->draining;
 
+    hs_cork_flush(c); /* the response's last bytes before what follows */
     r->ended = true;
     c->s->active--;
     c->req_pending = false;
@@ -482,6 +484,7 @@ static struct hs_conn *new_conn(struct hs_server *s)
     s->nconns++;
     buf_init(&c->in, HS_INPUT_MAX + sizeof(read_buf) + HTTP_LINE_MAX +
                          HTTP_HEADERS_MAX);
+    buf_init(&c->cork, s->cfg.write_max);
     c->head_at = c->progress_at = uv_now(s->loop);
     return c;
 }
@@ -547,6 +550,7 @@ struct hs_server *hs_server_new(uv_loop_t *loop, const struct hs_config *cfg,
     defaults(&s->cfg);
     s->handler = handler;
     s->arg = arg;
+    hs_flush_init(s);
     return s;
 }
 
@@ -623,6 +627,11 @@ size_t hs_active(const struct hs_server *s)
     return s->active;
 }
 
+uint64_t hs_writes(const struct hs_server *s)
+{
+    return s->writes;
+}
+
 size_t hs_conn_count(const struct hs_server *s)
 {
     return s->nconns;
@@ -647,8 +656,16 @@ void hs_server_drain(struct hs_server *s)
 
 static void free_server_if_done(struct hs_server *s)
 {
-    if (s->freeing && s->nconns == 0 && s->nlisteners == 0)
+    if (s->freeing && s->nconns == 0 && s->nlisteners == 0 && !s->flush_open)
         free(s);
+}
+
+static void on_flush_closed(uv_handle_t *h)
+{
+    struct hs_server *s = h->data;
+
+    s->flush_open = false;
+    free_server_if_done(s);
 }
 
 void hs_server_free(struct hs_server *s)
@@ -659,6 +676,8 @@ void hs_server_free(struct hs_server *s)
         return;
     hs_server_drain(s);
     s->freeing = true;
+    if (s->flush_open && !uv_is_closing((uv_handle_t *)&s->flush))
+        uv_close((uv_handle_t *)&s->flush, on_flush_closed);
     for (c = s->conns; c; c = next) {
         next = c->next;
         hs_conn_drop(c, "server stopping");

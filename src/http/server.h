@@ -67,6 +67,10 @@ void hs_server_drain(struct hs_server *s);
 /* How many requests are being handled right now. */
 size_t hs_active(const struct hs_server *s);
 size_t hs_conn_count(const struct hs_server *s);
+/* Output handed to the sockets so far, in writes (one write may carry a
+ * whole burst of hs_write calls: they are collected until the loop's I/O
+ * callbacks are done). */
+uint64_t hs_writes(const struct hs_server *s);
 
 /* Close everything (aborting handlers' requests) and free the server;
  * handles close asynchronously: run the loop afterwards. */

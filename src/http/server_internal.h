@@ -26,6 +26,11 @@ struct hs_server {
     size_t active; /* requests handed to the handler, not yet ended */
     bool draining;
     bool freeing; /* hs_server_free was called: free when all closed */
+    /* streamed output collected in a loop turn, written after its I/O */
+    uv_check_t flush;
+    bool flush_open;        /* flush initialised and not closed */
+    struct hs_conn *corked; /* connections with output in cork */
+    uint64_t writes;        /* hs_writes */
 };
 
 enum hs_mode {
@@ -89,6 +94,9 @@ struct hs_conn {
     uint64_t progress_at; /* loop ms: output last moved */
     uint64_t linger_at;   /* loop ms: give up lingering */
     uv_shutdown_t shutdown;
+    struct buf cork;           /* streamed chunks not yet handed to send */
+    struct hs_conn *cork_next; /* in s->corked */
+    bool in_corked;
 };
 
 /* A libuv buffer over bytes libuv only reads (uv_buf_t has no const). */
@@ -105,6 +113,11 @@ static inline uv_buf_t hs_buf(const void *p, size_t n)
 
 /* server_out.c */
 int hs_send(struct hs_conn *c, const uv_buf_t *bufs, unsigned int nbufs);
+/* Hand what hs_write collected in c->cork to the socket now. */
+void hs_cork_flush(struct hs_conn *c);
+/* c is being freed: forget its collected output. */
+void hs_cork_forget(struct hs_conn *c);
+void hs_flush_init(struct hs_server *s);
 /* The status line and headers, and body (or NULL) in the same write. */
 void hs_write_status(struct hs_req *r, int status, const char *ctype,
                      const struct hs_header *headers, const char *framing,

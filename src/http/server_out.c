@@ -123,6 +123,7 @@ static int send_now(struct hs_conn *c, const uv_buf_t *in, unsigned int nbufs)
     }
     if (total == 0)
         return 0;
+    c->s->writes++;
     if (c->pending == 0) {
         n = uv_try_write((uv_stream_t *)&c->tcp, bufs, nbufs);
         if (n < 0 && n != UV_EAGAIN) {
@@ -138,17 +139,127 @@ static int send_now(struct hs_conn *c, const uv_buf_t *in, unsigned int nbufs)
     return queue(c, bufs, nbufs, left);
 }
 
-/* Write now what the socket takes, queue the rest; -1 when gone. A drop
- * here does not call on_abort at once: the caller may be the handler,
- * in the middle of its own response (see on_handle_closed). */
+/* ---- streamed output, collected per loop turn ---------------------------
+ *
+ * A streamed response's chunks come in bursts: one read from upstream holds
+ * a dozen events, each a chunk. hs_write collects them in the connection's
+ * cork, and the server hands each cork to the socket once, after the loop's
+ * I/O callbacks (a uv_check handle): one system call, and one wakeup of the
+ * client, instead of one a chunk. Any other output, and the end of the
+ * request, flush the cork first, so bytes go out in the order of the calls;
+ * so does a write that would take the cork past CORK_MAX or the output
+ * past its cap, so a producer writing in a loop still sees its output
+ * queue fill (hs_congested) and is dropped at its cap as before. What the
+ * cork holds is not yet pending output: the drain rule sees only what was
+ * handed to the socket.
+ */
+
+#define CORK_MAX (16u << 10)
+
+static void cork_unlink(struct hs_conn *c)
+{
+    struct hs_conn **pp;
+
+    if (!c->in_corked)
+        return;
+    for (pp = &c->s->corked; *pp; pp = &(*pp)->cork_next)
+        if (*pp == c) {
+            *pp = c->cork_next;
+            break;
+        }
+    c->cork_next = NULL;
+    c->in_corked = false;
+}
+
+void hs_cork_flush(struct hs_conn *c)
+{
+    uv_buf_t b;
+
+    cork_unlink(c);
+    if (c->cork.len && !c->closing && !c->gone) {
+        b = uv_buf_init(c->cork.p, (unsigned int)c->cork.len);
+        send_now(c, &b, 1);
+    }
+    buf_reset(&c->cork);
+}
+
+void hs_cork_forget(struct hs_conn *c)
+{
+    cork_unlink(c);
+    buf_release(&c->cork);
+}
+
+static void on_flush(uv_check_t *h)
+{
+    struct hs_server *s = h->data;
+
+    while (s->corked)
+        hs_cork_flush(s->corked);
+    uv_check_stop(h);
+}
+
+void hs_flush_init(struct hs_server *s)
+{
+    uv_check_init(s->loop, &s->flush);
+    s->flush.data = s;
+    s->flush_open = true;
+}
+
+static void cork_add(struct hs_conn *c, const uv_buf_t *bufs,
+                     unsigned int nbufs)
+{
+    unsigned int i;
+
+    for (i = 0; i < nbufs; i++)
+        buf_add(&c->cork, bufs[i].base, bufs[i].len);
+    if (!c->in_corked) {
+        c->cork_next = c->s->corked;
+        c->s->corked = c;
+        c->in_corked = true;
+        uv_check_start(&c->s->flush, on_flush);
+    }
+}
+
+/* Write now what the socket takes (after what the cork holds), queue the
+ * rest; -1 when gone. A drop here does not call on_abort at once: the
+ * caller may be the handler, in the middle of its own response (see
+ * on_handle_closed). */
 int hs_send(struct hs_conn *c, const uv_buf_t *in, unsigned int nbufs)
 {
+    uv_buf_t all[4];
     int rc;
 
     c->in_send = true;
-    rc = send_now(c, in, nbufs);
+    if (c->cork.len && nbufs < 4) { /* what the cork holds, then in */
+        all[0] = uv_buf_init(c->cork.p, (unsigned int)c->cork.len);
+        memcpy(all + 1, in, nbufs * sizeof(*in));
+        cork_unlink(c);
+        rc = send_now(c, all, nbufs + 1);
+        buf_reset(&c->cork);
+    } else {
+        hs_cork_flush(c);
+        rc = send_now(c, in, nbufs);
+    }
     c->in_send = false;
     return rc;
+}
+
+/* hs_send, collected until the loop's I/O is done (see above). */
+static int send_later(struct hs_conn *c, const uv_buf_t *in, unsigned int nbufs)
+{
+    size_t n = 0;
+    unsigned int i;
+
+    if (c->closing || c->gone)
+        return -1;
+    for (i = 0; i < nbufs; i++)
+        n += in[i].len;
+    /* big, or past the cap: the output rules decide now */
+    if (c->cork.len + n > CORK_MAX ||
+        c->pending + c->cork.len + n > c->s->cfg.write_max)
+        return hs_send(c, in, nbufs);
+    cork_add(c, in, nbufs);
+    return 0;
 }
 
 /* ---- status lines and headers -------------------------------------------
@@ -266,7 +377,10 @@ void hs_write_status(struct hs_req *r, int status, const char *ctype,
     ub[0] = uv_buf_init(b.p, (unsigned int)b.len);
     if (body)
         ub[1] = *body;
-    hs_send(c, ub, body ? 2 : 1);
+    if (r->streaming) /* with the first chunks, in the same write */
+        send_later(c, ub, body ? 2 : 1);
+    else
+        hs_send(c, ub, body ? 2 : 1);
     buf_release(&b);
 }
 
@@ -337,13 +451,13 @@ int hs_write(struct hs_req *r, const char *p, size_t n)
         return 0;
     if (!r->chunked) {
         b[0] = hs_buf(p, n);
-        return hs_send(r->c, b, 1);
+        return send_later(r->c, b, 1);
     }
     snprintf(size, sizeof(size), "%zx\r\n", n);
     b[0] = uv_buf_init(size, (unsigned int)strlen(size));
     b[1] = hs_buf(p, n);
     b[2] = hs_buf("\r\n", 2);
-    return hs_send(r->c, b, 3);
+    return send_later(r->c, b, 3);
 }
 
 void hs_end(struct hs_req *r)
@@ -371,7 +485,7 @@ void hs_release(struct hs_req *r)
 
 size_t hs_pending(const struct hs_req *r)
 {
-    return r->c->pending;
+    return r->c->pending + r->c->cork.len;
 }
 
 bool hs_congested(const struct hs_req *r)

@@ -303,6 +303,7 @@ static void cmd_counts(struct fixture *f)
 {
     f->active = hs_active(f->s);
     f->conns = hs_conn_count(f->s);
+    f->writes = hs_writes(f->s);
 }
 
 void cmd_drain(struct fixture *f)
@@ -396,6 +397,12 @@ void counts(struct fixture *f, size_t *active, size_t *conns)
     run_on_loop(f, cmd_counts);
     *active = f->active;
     *conns = f->conns;
+}
+
+uint64_t writes_so_far(struct fixture *f)
+{
+    run_on_loop(f, cmd_counts);
+    return f->writes;
 }
 
 /* The server closes connections asynchronously: wait for the count. */

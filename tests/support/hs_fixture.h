@@ -48,6 +48,7 @@ struct fixture {
     void (*cmd)(struct fixture *); /* to run on the loop thread */
     bool cmd_done;
     size_t active, conns; /* cmd_counts' answers */
+    uint64_t writes;
     /* what the loop thread saw (under mu) */
     char log[512]; /* "+/path " handed over, "-/path " answered later */
     int handled;
@@ -73,6 +74,8 @@ int setup(void **state);
 int setup_cap2(void **state);
 int teardown(void **state);
 void counts(struct fixture *f, size_t *active, size_t *conns);
+/* hs_writes of the server now. */
+uint64_t writes_so_far(struct fixture *f);
 void wait_conns(struct fixture *f, size_t want);
 int64_t wait_begin(struct fixture *f);
 bool wait_done(struct fixture *f, int64_t until, bool ok, const char *what);

@@ -253,15 +253,20 @@ static void test_stream(void **state)
         "5\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\n\r\n";
     char got[sizeof(chunks)] = "", all[256];
     struct fixture *f = *state;
+    uint64_t writes;
     size_t n;
     char *body;
     int fd;
 
     fd = cl_connect(f, 0);
+    writes = writes_so_far(f);
     cl_send(fd, "GET /stream HTTP/1.1\r\nHost: x\r\n\r\n");
     expect_response(fd, CHUNKED);
     cl_recv_n(fd, got, sizeof(chunks) - 1);
     assert_string_equal(got, chunks);
+    /* head, three chunks and the end, written in one handler call: one
+     * write (one wakeup of the client), not five */
+    assert_int_equal(writes_so_far(f) - writes, 1);
     cl_send(fd, "GET /stream HTTP/1.1\r\nHost: x\r\n\r\n");
     expect_response(fd, CHUNKED);
     body = read_chunked(fd, &n);
