@@ -171,16 +171,29 @@ static void cork_unlink(struct hs_conn *c)
     c->in_corked = false;
 }
 
+/* What the cork holds, then in[0..nbufs) (at most 3), in one send_now. */
+static int send_corked(struct hs_conn *c, const uv_buf_t *in,
+                       unsigned int nbufs)
+{
+    uv_buf_t all[4];
+    unsigned int n = 0;
+    int rc;
+
+    if (nbufs > 3)
+        return -1;
+    cork_unlink(c);
+    if (c->cork.len)
+        all[n++] = uv_buf_init(c->cork.p, (unsigned int)c->cork.len);
+    if (nbufs)
+        memcpy(all + n, in, nbufs * sizeof(*in));
+    rc = send_now(c, all, n + nbufs);
+    buf_reset(&c->cork);
+    return rc;
+}
+
 void hs_cork_flush(struct hs_conn *c)
 {
-    uv_buf_t b;
-
-    cork_unlink(c);
-    if (c->cork.len && !c->closing && !c->gone) {
-        b = uv_buf_init(c->cork.p, (unsigned int)c->cork.len);
-        send_now(c, &b, 1);
-    }
-    buf_reset(&c->cork);
+    send_corked(c, NULL, 0);
 }
 
 void hs_cork_forget(struct hs_conn *c)
@@ -220,26 +233,16 @@ static void cork_add(struct hs_conn *c, const uv_buf_t *bufs,
     }
 }
 
-/* Write now what the socket takes (after what the cork holds), queue the
- * rest; -1 when gone. A drop here does not call on_abort at once: the
- * caller may be the handler, in the middle of its own response (see
+/* Write now what the socket takes (after what the cork holds; at most 3
+ * buffers), queue the rest; -1 when gone. A drop here does not call on_abort at
+ * once: the caller may be the handler, in the middle of its own response (see
  * on_handle_closed). */
 int hs_send(struct hs_conn *c, const uv_buf_t *in, unsigned int nbufs)
 {
-    uv_buf_t all[4];
     int rc;
 
     c->in_send = true;
-    if (c->cork.len && nbufs < 4) { /* what the cork holds, then in */
-        all[0] = uv_buf_init(c->cork.p, (unsigned int)c->cork.len);
-        memcpy(all + 1, in, nbufs * sizeof(*in));
-        cork_unlink(c);
-        rc = send_now(c, all, nbufs + 1);
-        buf_reset(&c->cork);
-    } else {
-        hs_cork_flush(c);
-        rc = send_now(c, in, nbufs);
-    }
+    rc = send_corked(c, in, nbufs);
     c->in_send = false;
     return rc;
 }
