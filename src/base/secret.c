@@ -302,9 +302,9 @@ void secret_redact_text(char *s)
     }
 }
 
-/* Fills raw[0..n) from the kernel. */
-static int random_fill(unsigned char *raw, size_t n)
+int secret_random_bytes(void *p, size_t n)
 {
+    unsigned char *raw = p;
     size_t got = 0;
     ssize_t r;
 
@@ -327,7 +327,7 @@ int secret_random_hex(size_t nbytes, char *out, size_t outsz)
 
     if (nbytes > sizeof(raw) || outsz < nbytes * 2 + 1)
         return OC_EINVAL;
-    rc = random_fill(raw, nbytes);
+    rc = secret_random_bytes(raw, nbytes);
     for (i = 0; rc == 0 && i < nbytes; i++) {
         out[i * 2] = "0123456789abcdef"[raw[i] >> 4];
         out[i * 2 + 1] = "0123456789abcdef"[raw[i] & 0xf];

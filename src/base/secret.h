@@ -41,6 +41,9 @@ void secret_mask(const char *p, size_t n, char *out, size_t outsz);
  */
 void secret_redact_text(char *s);
 
+/* Fills p[0..n) with kernel randomness (getrandom); 0, or OC_EIO. */
+int secret_random_bytes(void *p, size_t n);
+
 /*
  * nbytes of kernel randomness (getrandom) as lower-case hex into out,
  * which holds at least 2 * nbytes + 1 bytes: gateway tokens are 24 bytes,

@@ -42,25 +42,25 @@ void gw_turn_env(struct gw *g, struct turn_env *env)
 
 void gw_new_id(struct gw *g, const char *prefix, char *out, size_t outsz)
 {
-    char id[64];
+    char hex[GW_ID_HEX + 1];
     size_t n;
 
-    str_copy(id, sizeof(id), prefix);
-    n = strlen(id);
     /* kernel randomness for a batch of ids: one getrandom call, not one
      * a request */
     if (!g->ids_left &&
         secret_random_hex(sizeof(g->ids) / 2, g->ids, sizeof(g->ids)) == 0)
         g->ids_left = GW_IDS_BATCH;
-    if (g->ids_left && n + GW_ID_HEX < sizeof(id)) {
+    if (g->ids_left) {
         g->ids_left--;
-        memcpy(id + n, g->ids + g->ids_left * GW_ID_HEX, GW_ID_HEX);
-        id[n + GW_ID_HEX] = '\0';
+        str_copyn(hex, sizeof(hex), g->ids + g->ids_left * GW_ID_HEX,
+                  GW_ID_HEX);
     } else {
-        snprintf(id + n, sizeof(id) - n, "%012" PRIx64 "%012" PRIx64,
+        snprintf(hex, sizeof(hex), "%012" PRIx64 "%012" PRIx64,
                  (uint64_t)(clock_wall_ms() & 0xffffffffffffLL), ++g->next_id);
     }
-    str_copy(out, outsz, id);
+    str_copy(out, outsz, prefix);
+    n = strlen(out);
+    str_copy(out + n, outsz - n, hex);
 }
 
 /* ---- the single-instance lock ------------------------------------------ */

@@ -3,17 +3,16 @@
  * call, filled once per process, and thin wrappers that turn OpenSSL's
  * return conventions into ours.
  */
-#include <errno.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include <openssl/evp.h>
 
 #include "base/dynlib.h"
+#include "base/secret.h"
 #include "http/crypto.h"
 #include "base/banned.h"
 
@@ -111,29 +110,15 @@ int crypto_sha256(const void *p, size_t n, unsigned char out[CRYPTO_SHA256_LEN],
     return digest(api.sha256, "SHA-256", p, n, out, err);
 }
 
-static int kernel_random(unsigned char *p, size_t n, struct oc_err *err)
-{
-    ssize_t got;
-
-    while (n > 0) {
-        got = getrandom(p, n, 0);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            return oc_err_errno(err, OC_EIO, "cannot get random bytes");
-        p += got;
-        n -= (size_t)got;
-    }
-    return 0;
-}
-
 int crypto_random(void *buf, size_t n, struct oc_err *err)
 {
     unsigned char *p = buf;
     size_t chunk;
 
     if (crypto_load(NULL))
-        return kernel_random(p, n, err);
+        return secret_random_bytes(p, n) == 0
+                   ? 0
+                   : oc_err_errno(err, OC_EIO, "cannot get random bytes");
     while (n > 0) {
         chunk = n > INT_MAX ? INT_MAX : n;
         if (api.rand_bytes(p, (int)chunk) != 1) {

@@ -149,6 +149,13 @@ static void test_random_hex(void **state)
     assert_int_equal(strlen(big), 512);
     assert_int_equal(strspn(big, "0123456789abcdef"), 512);
     assert_int_equal(secret_random_hex(257, big, sizeof(big)), OC_EINVAL);
+    /* the bytes themselves (libcrypto-less crypto_random uses them) */
+    memset(a, 0, sizeof(a));
+    memset(b, 0, sizeof(b));
+    assert_int_equal(secret_random_bytes(a, 32), 0);
+    assert_int_equal(secret_random_bytes(b, 32), 0);
+    assert_memory_not_equal(a, b, 32);
+    assert_int_equal(a[32], 0); /* nothing past n */
 }
 
 int main(void)
