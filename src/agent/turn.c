@@ -109,11 +109,19 @@ static void call(struct turn *t)
     }
 }
 
+/* Whose store the credential bookkeeping reads and writes. */
+static struct creds_owner owner_of(const struct turn *t)
+{
+    struct creds_owner o = {t->agent_dir, t->env.paths, t->env.cfg,
+                            t->env.stores};
+
+    return o;
+}
+
 static void refresh_failed(struct turn *t, const char *why)
 {
     const struct cred_cand *c = &t->plan.v[t->cand_i];
-    struct creds_owner own = {t->agent_dir, t->env.paths, t->env.cfg,
-                              t->env.stores};
+    struct creds_owner own = owner_of(t);
     struct auth_query q = {t->env.cfg, t->route.provider, t->route.model, 0};
 
     snprintf(t->last_error, sizeof(t->last_error),
@@ -135,8 +143,7 @@ static void on_refreshed(void *arg, int ok, struct oauth_tokens *tok)
 {
     struct turn *t = arg;
     const struct cred_cand *c = &t->plan.v[t->cand_i];
-    struct creds_owner own = {t->agent_dir, t->env.paths, t->env.cfg,
-                              t->env.stores};
+    struct creds_owner own = owner_of(t);
     struct oauth_update up = {c->name, tok->access, tok->refresh, tok->expires};
     struct oc_err err;
     bool saved = false;
@@ -301,8 +308,7 @@ static void next_model(struct turn *t)
 static void succeed(struct turn *t)
 {
     const struct cred_cand *c = &t->plan.v[t->cand_i];
-    struct creds_owner own = {t->agent_dir, t->env.paths, t->env.cfg,
-                              t->env.stores};
+    struct creds_owner own = owner_of(t);
 
     if (c->kind == CAND_PROFILE)
         creds_mark_success(&own, t->store, t->route.provider, c->name);
@@ -343,8 +349,7 @@ static void failed(struct turn *t)
                         t->res.error_type, t->route.provider};
     enum auth_reason reason = classify_failure(&f);
     bool cc_only = classify_claude_code_only(&f);
-    struct creds_owner own = {t->agent_dir, t->env.paths, t->env.cfg,
-                              t->env.stores};
+    struct creds_owner own = owner_of(t);
     struct auth_query q = {t->env.cfg, t->route.provider, t->route.model, 0};
 
     if (t->res.transport_timeout || t->res.status == LLM_TRUNCATED)

@@ -30,7 +30,7 @@ struct watched {
 struct dirwatch {
     int fd;
     struct watched *v;
-    size_t n, cap;
+    size_t n;
 };
 
 struct dirwatch *dirwatch_new(void)
