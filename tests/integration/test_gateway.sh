@@ -281,9 +281,9 @@ paste_key anthropic:b "$KEY_B"
 "$OC" models auth order set --provider anthropic anthropic:b >/dev/null
 gw_curl "$GW_URL/v1/chat/completions" -d '{"messages":[{"role":"user","content":"hi"}]}'
 assert_eq "200 $KEY_B" "$HTTP $(fu_req 2 'r["headers"]["x-api-key"]')" "key B after the store changed, no restart"
-# an editor's rewrite in place (same inode, same size) is seen as well, at
-# once or however soon after the last change, although the parse of the
-# store outlives each request by a second
+# an editor's rewrite in place (same inode, same size) is seen as well,
+# however soon after the last change (the agent directory is watched),
+# although the parse of the store outlives each request by a second
 KEY_C=sk-ant-api03-CCCCkeyCCCCkeyCCCCkeyCCCCkeyCCCCkeyC3
 in_place() { # FROM TO: replace one key by another in the store, in place
     python3 -c "import sys
@@ -299,7 +299,9 @@ assert_eq "200 $KEY_C" "$HTTP $(fu_req 3 'r["headers"]["x-api-key"]')" "key C af
 in_place "$KEY_C" "$KEY_B"
 gw_curl "$GW_URL/v1/chat/completions" -d '{"messages":[{"role":"user","content":"hi"}]}'
 assert_eq "200 $KEY_B" "$HTTP $(fu_req 4 'r["headers"]["x-api-key"]')" "key B again right after another edit in place"
-# a store changed a moment ago is not kept; one settled is, for a second
+# the parse outlives the last request by a second, then its keys are wiped
+# (the pause lets the store settle where inotify is missing and times are
+# compared: a store changed a moment ago is then never kept)
 sleep 0.1
 gw_curl "$GW_URL/v1/chat/completions" -d '{"messages":[{"role":"user","content":"hi"}]}'
 assert_eq 200 "$HTTP" "a request on the settled store"

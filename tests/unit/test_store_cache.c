@@ -34,7 +34,8 @@
 struct fx {
     struct tu_home h;
     struct store_cache *c;
-    int idle; /* times the cache said a store started to linger */
+    int idle;              /* times the cache said a store started to linger */
+    struct timespec stamp; /* stamp_just_now's instant, once chosen */
 };
 
 static int setup(void **state)
@@ -97,6 +98,39 @@ static void put_store(struct fx *f, const char *text)
 
     put_store_now(f, text);
     settle(path);
+    free(path);
+}
+
+/* The store's times say "changed just now" for the next 10 s, whatever
+ * the load; the same instant each time in a test. */
+static void stamp_just_now(struct fx *f)
+{
+    char *path = xasprintf("%s/%s", f->h.dir, AUTH_STORE_FILE);
+    struct timespec ts[2];
+
+    if (!f->stamp.tv_sec) {
+        clock_gettime(CLOCK_REALTIME, &f->stamp);
+        f->stamp.tv_sec += 10;
+    }
+    ts[0] = ts[1] = f->stamp;
+    assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+    free(path);
+}
+
+/* ONE rewritten in place (same inode, same size) as an editor or another
+ * tool would, with key A now "sk-ant-api03-ZAAA". */
+static void rewrite_in_place(struct fx *f)
+{
+    char *path = xasprintf("%s/%s", f->h.dir, AUTH_STORE_FILE);
+    char *other = xstrdup(ONE);
+    FILE *fp;
+
+    *strstr(other, "AAAA") = 'Z';
+    fp = fopen(path, "r+");
+    assert_non_null(fp);
+    assert_int_equal(fputs(other, fp) >= 0, 1);
+    assert_int_equal(fclose(fp), 0);
+    free(other);
     free(path);
 }
 
@@ -324,41 +358,26 @@ static void test_superseded_store_does_not_linger(void **state)
 static void test_same_size_rewrite_in_place_is_seen(void **state)
 {
     struct fx *f = *state;
-    char *path = xasprintf("%s/%s", f->h.dir, AUTH_STORE_FILE);
-    char *other = xstrdup(ONE);
     const struct auth_store *a, *b;
-    FILE *fp;
 
-    *strstr(other, "AAAA") = 'Z'; /* same length, another key */
     put_store_now(f, ONE);
     a = get(f);
-    fp = fopen(path, "r+");
-    assert_non_null(fp);
-    assert_int_equal(fputs(other, fp) >= 0, 1);
-    assert_int_equal(fclose(fp), 0);
+    rewrite_in_place(f);
     b = get(f);
     assert_string_equal(auth_store_find(b, "anthropic:a")->secret,
                         "sk-ant-api03-ZAAA");
     store_cache_put(f->c, a);
     store_cache_put(f->c, b);
-    free(other);
-    free(path);
 }
 
 static void test_store_changed_a_moment_ago_is_not_shared(void **state)
 {
     struct fx *f = *state;
-    char *path = xasprintf("%s/%s", f->h.dir, AUTH_STORE_FILE);
-    struct timespec ts[2];
     const struct auth_store *a, *b;
 
     linger(f, 60000);
     put_store(f, ONE);
-    /* its times say "just now" for the next 10 s, whatever the load */
-    clock_gettime(CLOCK_REALTIME, &ts[0]);
-    ts[0].tv_sec += 10;
-    ts[1] = ts[0];
-    assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+    stamp_just_now(f);
     a = get(f);
     b = get(f);
     assert_ptr_not_equal(a, b);
@@ -366,7 +385,6 @@ static void test_store_changed_a_moment_ago_is_not_shared(void **state)
     store_cache_put(f->c, b);
     assert_int_equal(f->idle, 0); /* nor kept for the next request */
     assert_int_equal(store_cache_size(f->c), 0);
-    free(path);
 }
 
 static void test_without_a_cache_each_get_is_its_own(void **state)
@@ -394,27 +412,16 @@ static void test_without_a_cache_each_get_is_its_own(void **state)
 static void test_watched_store_written_just_now_is_shared(void **state)
 {
     struct fx *f = *state;
-    char *path = xasprintf("%s/%s", f->h.dir, AUTH_STORE_FILE);
-    char *other = xstrdup(ONE);
-    struct timespec ts[2];
     const struct auth_store *a, *b, *c;
-    FILE *fp;
 
     put_store(f, ONE);
-    clock_gettime(CLOCK_REALTIME, &ts[0]);
-    ts[0].tv_sec += 10;
-    ts[1] = ts[0];
-    assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+    stamp_just_now(f);
     a = get(f);
     b = get(f);
     assert_ptr_equal(a, b);
     assert_true(store_cache_current(f->c, a));
-    *strstr(other, "AAAA") = 'Z';
-    fp = fopen(path, "r+");
-    assert_non_null(fp);
-    assert_int_equal(fputs(other, fp) >= 0, 1);
-    assert_int_equal(fclose(fp), 0);
-    assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+    rewrite_in_place(f);
+    stamp_just_now(f); /* the times exactly as they were */
     assert_false(store_cache_current(f->c, a));
     c = get(f);
     assert_ptr_not_equal(a, c);
@@ -423,8 +430,6 @@ static void test_watched_store_written_just_now_is_shared(void **state)
     store_cache_put(f->c, a);
     store_cache_put(f->c, b);
     store_cache_put(f->c, c);
-    free(other);
-    free(path);
 }
 
 /* Other files in the directory (locks, temp files, sessions) are not
